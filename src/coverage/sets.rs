@@ -1,0 +1,297 @@
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Instance;
+use crate::spatial::{Metric, PointIndex};
+
+/// Sites per parallel work item when building coverage.
+const CHUNK: usize = 512;
+
+/// Which villages each candidate site reaches within the service radius, with the distances.
+///
+/// A compressed sparse row (CSR) structure: the villages site `s` covers are
+/// `villages[offsets[s]..offsets[s+1]]`, sorted by village index, with the matching distances in
+/// metres. Nothing on this path ever holds an n × n matrix: memory is O(sites + covered pairs).
+///
+/// "Covers" means `distance <= radius`. With `within_town`, a site only covers villages of its own
+/// town (communities are formed inside one town or subdistrict).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    radius: f64,
+    within_town: bool,
+    n_villages: usize,
+    offsets: Vec<usize>,
+    villages: Vec<u32>,
+    distances: Vec<f64>,
+}
+
+/// Reject a radius that is not a finite positive number of metres.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `radius`.
+pub fn check_radius(radius: f64) -> Result<()> {
+    if !radius.is_finite() || radius <= 0.0 {
+        return Err(Error::param(
+            "radius",
+            format!("service radius must be a positive number of metres, got {radius}; the usual value is 2000"),
+        ));
+    }
+    Ok(())
+}
+
+impl Coverage {
+    /// Build the coverage of an instance's sites over its villages with an R-tree.
+    ///
+    /// Algorithm: bulk-load an rstar R-tree over the village positions, then query it from every
+    /// site in parallel (rayon, chunks of 512 sites, results concatenated in site order so the
+    /// output does not depend on the thread count). Geographic instances use haversine distances,
+    /// planar ones Euclidean (see [`Metric`]).
+    ///
+    /// # Arguments
+    /// * `instance`: the validated villages and sites.
+    /// * `radius`: service radius in metres (> 0).
+    /// * `within_town`: only pair a site with villages of its own town.
+    ///
+    /// # Returns
+    /// The CSR lists, each sorted by village index.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a radius that is not a positive finite number.
+    ///
+    /// # Complexity
+    /// O(n log n + m log n + K) time for n villages, m sites and K covered pairs; O(n + m + K)
+    /// space. Runs on the rayon pool (`RAYON_NUM_THREADS` sets its size).
+    ///
+    /// # Examples
+    /// ```
+    /// use villageplan::model::{Crs, Instance, Village};
+    /// use villageplan::coverage::Coverage;
+    /// let villages = vec![
+    ///     Village::new("a", "T", 0.0, 0.0, 100.0),
+    ///     Village::new("b", "T", 1500.0, 0.0, 100.0),
+    ///     Village::new("c", "T", 5000.0, 0.0, 100.0),
+    /// ];
+    /// let inst = Instance::from_villages(Crs::Planar, villages).unwrap();
+    /// let cov = Coverage::build(&inst, 2000.0, true).unwrap();
+    /// assert_eq!(cov.villages_of(0), &[0, 1]);
+    /// assert_eq!(cov.distances_of(1), &[1500.0, 0.0]);
+    /// assert_eq!(cov.villages_of(2), &[2]);
+    /// ```
+    pub fn build(instance: &Instance, radius: f64, within_town: bool) -> Result<Self> {
+        check_radius(radius)?;
+        let metric = Metric::for_crs(instance.crs());
+        let index = PointIndex::new(instance.villages().iter().map(|v| [v.x, v.y]), metric);
+        let vt = instance.village_towns();
+        let st = instance.site_towns();
+        let sites = instance.sites();
+        let query = |s: usize, out: &mut Vec<(u32, f64)>| {
+            let site = &sites[s];
+            index.for_each_within([site.x, site.y], radius, |v, d| {
+                if !within_town || vt[v as usize] == st[s] {
+                    out.push((v, d));
+                }
+            });
+        };
+        Ok(Self::from_query(instance.n_villages(), sites.len(), radius, within_town, query))
+    }
+
+    /// Build from a per-site query that pushes `(village, distance)` pairs, in parallel.
+    /// The pairs of each site are sorted by village; the caller guarantees `distance <= radius`.
+    pub(crate) fn from_query<F>(n_villages: usize, n_sites: usize, radius: f64, within_town: bool, query: F) -> Self
+    where
+        F: Fn(usize, &mut Vec<(u32, f64)>) + Sync,
+    {
+        let chunks: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = (0..n_sites.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut lens = Vec::with_capacity(CHUNK);
+                let mut vs = Vec::new();
+                let mut ds = Vec::new();
+                let mut buf = Vec::new();
+                for s in c * CHUNK..((c + 1) * CHUNK).min(n_sites) {
+                    buf.clear();
+                    query(s, &mut buf);
+                    buf.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                    lens.push(buf.len());
+                    vs.extend(buf.iter().map(|p| p.0));
+                    ds.extend(buf.iter().map(|p| p.1));
+                }
+                (lens, vs, ds)
+            })
+            .collect();
+        let total: usize = chunks.iter().map(|c| c.1.len()).sum();
+        let mut offsets = Vec::with_capacity(n_sites + 1);
+        offsets.push(0);
+        let mut villages = Vec::with_capacity(total);
+        let mut distances = Vec::with_capacity(total);
+        for (lens, vs, ds) in chunks {
+            for l in lens {
+                let last = offsets[offsets.len() - 1];
+                offsets.push(last + l);
+            }
+            villages.extend(vs);
+            distances.extend(ds);
+        }
+        Coverage { radius, within_town, n_villages, offsets, villages, distances }
+    }
+
+    /// Coverage from a dense demand × site cost matrix (row-major, `n_demand * n_sites` values):
+    /// site `s` covers row `i` when `costs[i * n_sites + s] <= radius`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a matrix of the wrong length, a NaN or negative entry, or a bad
+    /// radius. An infinite entry means "unreachable" and is allowed.
+    pub fn from_matrix(costs: &[f64], n_demand: usize, n_sites: usize, radius: f64) -> Result<Self> {
+        if radius.is_nan() || radius < 0.0 {
+            return Err(Error::param("radius", format!("radius must be ≥ 0, got {radius}")));
+        }
+        check_matrix(costs, n_demand, n_sites)?;
+        Ok(Self::from_query(n_demand, n_sites, radius, false, |s, out| {
+            for i in 0..n_demand {
+                let d = costs[i * n_sites + s];
+                if d <= radius {
+                    out.push((i as u32, d));
+                }
+            }
+        }))
+    }
+
+    /// Service radius in metres.
+    pub fn radius(&self) -> f64 {
+        self.radius
+    }
+    /// Whether sites only cover villages of their own town.
+    pub fn within_town(&self) -> bool {
+        self.within_town
+    }
+    /// Number of villages (demand rows).
+    pub fn n_villages(&self) -> usize {
+        self.n_villages
+    }
+    /// Number of sites.
+    pub fn n_sites(&self) -> usize {
+        self.offsets.len() - 1
+    }
+    /// Number of (site, village) pairs within the radius.
+    pub fn n_pairs(&self) -> usize {
+        self.villages.len()
+    }
+    /// Villages covered by site `s`, sorted by index.
+    pub fn villages_of(&self, s: usize) -> &[u32] {
+        &self.villages[self.offsets[s]..self.offsets[s + 1]]
+    }
+    /// Distances in metres matching [`villages_of`](Self::villages_of).
+    pub fn distances_of(&self, s: usize) -> &[f64] {
+        &self.distances[self.offsets[s]..self.offsets[s + 1]]
+    }
+    /// `(village, distance)` pairs of site `s`.
+    pub fn pairs_of(&self, s: usize) -> impl Iterator<Item = (u32, f64)> + '_ {
+        self.villages_of(s).iter().copied().zip(self.distances_of(s).iter().copied())
+    }
+
+    /// The village → sites view of the same pairs (each list sorted by site index).
+    ///
+    /// # Complexity
+    /// O(n + m + K) time and space.
+    pub fn transpose(&self) -> Coverage {
+        let n = self.n_villages;
+        let mut counts = vec![0usize; n + 1];
+        for &v in &self.villages {
+            counts[v as usize + 1] += 1;
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let offsets = counts.clone();
+        let mut next = counts;
+        let mut sites = vec![0u32; self.villages.len()];
+        let mut dists = vec![0f64; self.villages.len()];
+        for s in 0..self.n_sites() {
+            for (v, d) in self.pairs_of(s) {
+                let k = next[v as usize];
+                sites[k] = s as u32;
+                dists[k] = d;
+                next[v as usize] += 1;
+            }
+        }
+        Coverage {
+            radius: self.radius,
+            within_town: self.within_town,
+            n_villages: self.n_sites(),
+            offsets,
+            villages: sites,
+            distances: dists,
+        }
+    }
+
+    /// Which villages at least one of `sites` covers.
+    pub fn covered_by(&self, sites: impl IntoIterator<Item = usize>) -> Vec<bool> {
+        let mut covered = vec![false; self.n_villages];
+        for s in sites {
+            for &v in self.villages_of(s) {
+                covered[v as usize] = true;
+            }
+        }
+        covered
+    }
+}
+
+/// Check a dense row-major cost matrix.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a wrong length, an empty matrix, or a NaN or negative entry.
+pub fn check_matrix(costs: &[f64], n_demand: usize, n_sites: usize) -> Result<()> {
+    if n_demand == 0 || n_sites == 0 {
+        return Err(Error::param("costs", "the cost matrix is empty; give at least one row and one column"));
+    }
+    if costs.len() != n_demand * n_sites {
+        return Err(Error::param(
+            "costs",
+            format!("expected {n_demand} × {n_sites} = {} values, got {}", n_demand * n_sites, costs.len()),
+        ));
+    }
+    if let Some(k) = costs.iter().position(|c| c.is_nan() || *c < 0.0) {
+        return Err(Error::invalid(
+            "costs",
+            crate::error::Location::row(k / n_sites),
+            format!("entry in column {} is {}; costs must be ≥ 0 (use inf for unreachable)", k % n_sites, costs[k]),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Crs, Village};
+
+    fn line() -> Instance {
+        let v = (0..10).map(|i| Village::new(format!("v{i}"), if i < 5 { "A" } else { "B" }, i as f64 * 1000.0, 0.0, 1.0)).collect();
+        Instance::from_villages(Crs::Planar, v).unwrap()
+    }
+
+    #[test]
+    fn radius_and_town_rules() {
+        let inst = line();
+        let cov = Coverage::build(&inst, 1000.0, false).unwrap();
+        assert_eq!(cov.villages_of(4), &[3, 4, 5]);
+        let cov = Coverage::build(&inst, 1000.0, true).unwrap();
+        assert_eq!(cov.villages_of(4), &[3, 4]);
+        assert_eq!(cov.n_pairs(), 10 + 2 * 8);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(Coverage::build(&inst, bad, true).unwrap_err().to_string().contains("`radius`"));
+        }
+    }
+
+    #[test]
+    fn transpose_is_an_involution_and_matrix_agrees() {
+        let inst = line();
+        let cov = Coverage::build(&inst, 2500.0, false).unwrap();
+        assert_eq!(cov.transpose().transpose(), cov);
+        let n = inst.n_villages();
+        let m: Vec<f64> = (0..n * n).map(|k| ((k / n) as f64 - (k % n) as f64).abs() * 1000.0).collect();
+        assert_eq!(Coverage::from_matrix(&m, n, n, 2500.0).unwrap(), cov);
+        assert!(Coverage::from_matrix(&m[1..], n, n, 1.0).unwrap_err().to_string().contains("expected 10 × 10"));
+    }
+}

@@ -1,0 +1,315 @@
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+use super::bounds::knapsack_cover_bound;
+use super::problem::CoverProblem;
+use super::{Sense, SolveOptions, Solution};
+use crate::error::{Error, Result};
+
+/// A heap entry: a site and its (possibly stale) gain-per-cost key. Ties go to the lower index,
+/// so the result never depends on heap internals or threads.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    key: f64,
+    site: u32,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.key.total_cmp(&o.key).then_with(|| o.site.cmp(&self.site))
+    }
+}
+
+fn ratio(gain: f64, cost: f64) -> f64 {
+    if cost <= 0.0 {
+        if gain > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    } else {
+        gain / cost
+    }
+}
+
+/// Check a coverage share in (0, 1].
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `target`.
+pub fn check_share(share: f64) -> Result<()> {
+    if !(share > 0.0 && share <= 1.0) {
+        return Err(Error::param(
+            "target",
+            format!("coverage target must be a share in (0, 1], got {share}; for 60% pass 0.6"),
+        ));
+    }
+    Ok(())
+}
+
+/// Cheapest set of sites covering at least `share` of the total village weight.
+///
+/// The partial set-cover (least-cost covering) problem; with unit costs it asks for the fewest
+/// centres (Toregas et al. 1971 for full cover; Slavík 1997 for the partial-cover greedy).
+///
+/// Algorithm: fixed sites open first. Then a lazy greedy (Minoux 1978) repeatedly opens the site
+/// with the largest ratio of newly covered weight, capped at the weight still needed, to cost;
+/// capped gains only fall as sites open, so stale heap keys are upper bounds and most sites are
+/// never re-evaluated. A clean-up pass then closes, most expensive first, every site whose
+/// removal keeps the target met. The result is certified by the covering-knapsack lower bound
+/// ([`knapsack_cover_bound`]).
+///
+/// # Arguments
+/// * `problem`: coverage, weights, costs, fixed and allowed sites.
+/// * `share`: the share of total weight to cover, in (0, 1].
+/// * `options`: only the time accounting is used; the greedy is deterministic.
+///
+/// # Returns
+/// A [`Solution`] whose objective is the total cost of the sites opened beyond the fixed ones
+/// (fixed sites are sunk cost), with a proven lower bound.
+///
+/// # Errors
+/// * [`Error::InvalidInput`] for a share outside (0, 1], a zero total weight or a malformed problem.
+/// * [`Error::Infeasible`] when opening every allowed site still covers less than `share`; the
+///   error carries the highest achievable share.
+///
+/// # Complexity
+/// O(K log m) expected time with lazy evaluation for K covered pairs and m sites (each
+/// re-evaluation is O(list length)); O(n + m) extra space.
+///
+/// # Examples
+/// ```
+/// use villageplan::coverage::Coverage;
+/// use villageplan::solve::{target_coverage, CoverProblem, SolveOptions, Status};
+/// // 6 villages on a line 1 km apart, every village a site, radius 1 km.
+/// let n = 6;
+/// let m: Vec<f64> = (0..n * n).map(|k| ((k / n) as f64 - (k % n) as f64).abs() * 1000.0).collect();
+/// let cov = Coverage::from_matrix(&m, n, n, 1000.0).unwrap();
+/// let sol = target_coverage(&CoverProblem::unit(&cov), 1.0, &SolveOptions::default()).unwrap();
+/// assert_eq!(sol.open.len(), 2); // e.g. sites 1 and 4 cover 0..=2 and 3..=5
+/// assert_eq!(sol.status, Status::Optimal);
+/// ```
+pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOptions) -> Result<Solution> {
+    let start = Instant::now();
+    let _ = options;
+    check_share(share)?;
+    problem.validate()?;
+    let cov = problem.coverage;
+    let w = &problem.weights;
+    let total = problem.total_weight();
+    if total <= 0.0 {
+        return Err(Error::param(
+            "weights",
+            "the total weight is 0 (for example every population is 0), so no share of it can be covered; plan by villages instead",
+        ));
+    }
+    let tol = 1e-9 * total;
+    let need = share * total - tol;
+    let reachable = problem.max_coverable();
+    if reachable < need {
+        return Err(Error::Infeasible {
+            reason: format!(
+                "the target of {:.1}% cannot be reached: opening every allowed site covers at most {:.2}% at this radius; lower the target, enlarge the radius or allow more sites",
+                share * 100.0,
+                100.0 * reachable / total
+            ),
+            achievable: reachable / total,
+        });
+    }
+
+    let fixed = problem.fixed_mask();
+    let mut covered = vec![false; cov.n_villages()];
+    let mut covered_w = 0.0;
+    let mut open: Vec<u32> = Vec::new();
+    let take = |s: usize, covered: &mut Vec<bool>, covered_w: &mut f64| {
+        for &v in cov.villages_of(s) {
+            if !covered[v as usize] {
+                covered[v as usize] = true;
+                *covered_w += w[v as usize];
+            }
+        }
+    };
+    for s in 0..cov.n_sites() {
+        if fixed[s] {
+            take(s, &mut covered, &mut covered_w);
+            open.push(s as u32);
+        }
+    }
+    let bound = knapsack_cover_bound(problem, &covered, need - covered_w, problem.costs.iter().all(|c| c.fract() == 0.0));
+
+    let gain = |s: usize, covered: &[bool]| -> f64 { cov.villages_of(s).iter().filter(|&&v| !covered[v as usize]).map(|&v| w[v as usize]).sum() };
+    let mut heap: BinaryHeap<Candidate> = (0..cov.n_sites())
+        .filter(|&s| problem.allowed[s] && !fixed[s])
+        .map(|s| {
+            let g = gain(s, &covered).min((need - covered_w).max(0.0));
+            Candidate { key: ratio(g, problem.costs[s]), site: s as u32 }
+        })
+        .filter(|c| c.key > 0.0)
+        .collect();
+    let mut iterations = 0u64;
+    while covered_w < need {
+        let Some(top) = heap.pop() else {
+            return Err(Error::Internal("greedy ran out of sites before reaching a reachable target".into()));
+        };
+        let s = top.site as usize;
+        let g = gain(s, &covered);
+        if g <= 0.0 {
+            continue;
+        }
+        let fresh = Candidate { key: ratio(g.min(need - covered_w), problem.costs[s]), site: top.site };
+        if heap.peek().is_none_or(|next| fresh >= *next) {
+            take(s, &mut covered, &mut covered_w);
+            open.push(top.site);
+            iterations += 1;
+        } else {
+            heap.push(fresh);
+        }
+    }
+
+    // Clean-up: close redundant sites, most expensive first.
+    let mut count = vec![0u32; cov.n_villages()];
+    for &s in &open {
+        for &v in cov.villages_of(s as usize) {
+            count[v as usize] += 1;
+        }
+    }
+    let mut order: Vec<u32> = open.iter().copied().filter(|&s| !fixed[s as usize]).collect();
+    order.sort_by(|a, b| problem.costs[*b as usize].total_cmp(&problem.costs[*a as usize]).then(b.cmp(a)));
+    let mut closed = vec![false; cov.n_sites()];
+    for s in order {
+        let loss: f64 = cov.villages_of(s as usize).iter().filter(|&&v| count[v as usize] == 1).map(|&v| w[v as usize]).sum();
+        if covered_w - loss >= need {
+            covered_w -= loss;
+            for &v in cov.villages_of(s as usize) {
+                count[v as usize] -= 1;
+            }
+            closed[s as usize] = true;
+            iterations += 1;
+        }
+    }
+    open.retain(|&s| !closed[s as usize]);
+    open.sort_unstable();
+    let objective: f64 = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+    let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, false);
+    sol.iterations = iterations;
+    sol.seconds = start.elapsed().as_secs_f64();
+    Ok(sol)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::Coverage;
+    use crate::solve::Status;
+
+    fn line(n: usize, radius: f64) -> Coverage {
+        let m: Vec<f64> = (0..n * n).map(|k| ((k / n) as f64 - (k % n) as f64).abs() * 1000.0).collect();
+        Coverage::from_matrix(&m, n, n, radius).unwrap()
+    }
+
+    /// Exhaustive minimum over all subsets (small m only).
+    fn brute(p: &CoverProblem<'_>, share: f64) -> f64 {
+        let m = p.coverage.n_sites();
+        let total = p.total_weight();
+        let fixed = p.fixed_mask();
+        let mut best = f64::INFINITY;
+        for mask in 0u32..(1 << m) {
+            if (0..m).any(|s| fixed[s] && mask & (1 << s) == 0 || mask & (1 << s) != 0 && !p.allowed[s]) {
+                continue;
+            }
+            let cov = p.coverage.covered_by((0..m).filter(|s| mask & (1 << s) != 0));
+            let w: f64 = cov.iter().zip(&p.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+            if w >= share * total - 1e-9 * total {
+                let c: f64 = (0..m).filter(|&s| mask & (1 << s) != 0 && !fixed[s]).map(|s| p.costs[s]).sum();
+                best = best.min(c);
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn bound_never_above_objective_and_optimal_is_true() {
+        // Small pseudo-random instances against exhaustive search.
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        for _ in 0..60 {
+            let n = 12;
+            let pts: Vec<[f64; 2]> = (0..n).map(|_| [next() * 6000.0, next() * 6000.0]).collect();
+            let m: Vec<f64> = (0..n * n)
+                .map(|k| {
+                    let (a, b) = (pts[k / n], pts[k % n]);
+                    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+                })
+                .collect();
+            let cov = Coverage::from_matrix(&m, n, n, 1800.0).unwrap();
+            let mut p = CoverProblem::unit(&cov);
+            p.weights = (0..n).map(|_| (next() * 10.0).round()).collect();
+            p.costs = (0..n).map(|_| 1.0 + (next() * 5.0).round()).collect();
+            p.allowed[0] = false;
+            p.fixed = vec![1];
+            let share = 0.3 + next() * 0.7;
+            match target_coverage(&p, share, &SolveOptions::default()) {
+                Ok(sol) => {
+                    let opt = brute(&p, share);
+                    assert!(sol.bound <= opt + 1e-9, "bound {} above optimum {opt}", sol.bound);
+                    assert!(sol.objective >= opt - 1e-9);
+                    if sol.status == Status::Optimal {
+                        assert!((sol.objective - opt).abs() < 1e-9);
+                    }
+                    assert!(sol.open.contains(&1) && !sol.open.contains(&0));
+                }
+                Err(Error::Infeasible { achievable, .. }) => {
+                    assert!(achievable < share);
+                    assert!(brute(&p, share).is_infinite());
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn infeasible_says_what_is_reachable() {
+        let cov = line(5, 0.0);
+        let mut p = CoverProblem::unit(&cov);
+        p.allowed = vec![true, true, false, false, false];
+        match target_coverage(&p, 0.6, &SolveOptions::default()) {
+            Err(Error::Infeasible { achievable, reason }) => {
+                assert!((achievable - 0.4).abs() < 1e-12);
+                assert!(reason.contains("40.00%"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_bad_share() {
+        let cov = line(3, 1000.0);
+        for s in [0.0, -0.1, 1.5, f64::NAN] {
+            let e = target_coverage(&CoverProblem::unit(&cov), s, &SolveOptions::default()).unwrap_err();
+            assert!(e.to_string().contains("`target`"));
+        }
+    }
+
+    #[test]
+    fn fewest_centres_on_a_line_is_optimal() {
+        let cov = line(9, 1000.0);
+        let sol = target_coverage(&CoverProblem::unit(&cov), 1.0, &SolveOptions::default()).unwrap();
+        assert_eq!(sol.objective, 3.0);
+        assert_eq!(sol.status, Status::Optimal);
+        assert_eq!(sol.gap, 0.0);
+    }
+}

@@ -1,0 +1,129 @@
+//! The solver engine: objectives over the shared coverage structure, with certified bounds.
+//!
+//! Every solver returns a [`Solution`] that reports its objective, a proven bound on the
+//! optimum, the relative gap between them and a [`Status`] that says `optimal` only when that gap
+//! is zero.
+
+/// Valid bounds on the optimum, used to certify solutions.
+pub mod bounds;
+/// Lazy greedy for the covering objectives.
+pub mod greedy;
+/// The covering problem shared by the covering objectives.
+pub mod problem;
+
+pub use greedy::target_coverage;
+pub use problem::CoverProblem;
+
+use serde::{Deserialize, Serialize};
+
+/// How far a solution is known to be from the optimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Proven optimal: the objective equals the bound.
+    Optimal,
+    /// Feasible; the gap to the bound is reported but not closed.
+    Feasible,
+    /// Stopped by the time limit: the best solution found so far, with a valid bound.
+    TimeLimit,
+}
+
+impl Status {
+    /// Lower-case name, as used in JSON and Python.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+            Status::TimeLimit => "time_limit",
+        }
+    }
+}
+
+/// Whether the objective is minimised or maximised (which side the bound is on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sense {
+    /// Smaller is better; the bound is a lower bound.
+    Minimize,
+    /// Larger is better; the bound is an upper bound.
+    Maximize,
+}
+
+/// Options shared by the solvers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveOptions {
+    /// Seed of every random stream (results depend on it and on nothing else).
+    pub seed: u64,
+    /// Wall-clock limit in seconds; `None` for no limit.
+    pub time_limit: Option<f64>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self { seed: 0, time_limit: None }
+    }
+}
+
+/// The result of a solver: the open sites, the objective and its certificate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Solution {
+    /// Indices of the open sites, ascending (fixed sites included).
+    pub open: Vec<u32>,
+    /// Objective value of `open`.
+    pub objective: f64,
+    /// Proven bound on the optimal objective: a lower bound when minimising, an upper bound when
+    /// maximising.
+    pub bound: f64,
+    /// Relative gap `|objective - bound| / max(|objective|, 1e-9)`, 0 when proven optimal.
+    pub gap: f64,
+    /// Whether optimality is proven.
+    pub status: Status,
+    /// Direction of the objective.
+    pub sense: Sense,
+    /// Wall-clock seconds spent (not serialised: results must be byte-identical across runs).
+    #[serde(skip)]
+    pub seconds: f64,
+    /// Solver iterations (greedy picks plus improvement moves).
+    pub iterations: u64,
+}
+
+impl PartialEq for Solution {
+    /// Equal when everything but the wall-clock time is equal.
+    fn eq(&self, o: &Self) -> bool {
+        self.open == o.open
+            && self.objective == o.objective
+            && self.bound == o.bound
+            && self.gap == o.gap
+            && self.status == o.status
+            && self.sense == o.sense
+            && self.iterations == o.iterations
+    }
+}
+
+/// Tolerance under which objective and bound count as equal (relative).
+pub const OPTIMALITY_TOLERANCE: f64 = 1e-9;
+
+/// Relative gap between an objective and a bound on its optimum.
+pub fn relative_gap(objective: f64, bound: f64, sense: Sense) -> f64 {
+    let diff = match sense {
+        Sense::Minimize => objective - bound,
+        Sense::Maximize => bound - objective,
+    };
+    (diff.max(0.0)) / objective.abs().max(1e-9)
+}
+
+impl Solution {
+    /// Assemble a solution, deriving the gap and the status (`optimal` only within
+    /// [`OPTIMALITY_TOLERANCE`]; `time_limit` when `timed_out` and not proven).
+    pub fn certify(open: Vec<u32>, objective: f64, bound: f64, sense: Sense, timed_out: bool) -> Self {
+        let gap = relative_gap(objective, bound, sense);
+        let status = if gap <= OPTIMALITY_TOLERANCE {
+            Status::Optimal
+        } else if timed_out {
+            Status::TimeLimit
+        } else {
+            Status::Feasible
+        };
+        Solution { open, objective, bound, gap, status, sense, seconds: 0.0, iterations: 0 }
+    }
+}
