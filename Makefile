@@ -1,0 +1,68 @@
+# villageplan developer tasks. `make help` lists them.
+# Everything Python runs in a project virtualenv (.venv), created on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+# One interpreter for pyo3's build script, so cargo does not rebuild pyo3 when PATH changes.
+export PYO3_PYTHON := $(abspath $(PY))
+
+.DEFAULT_GOAL := help
+.PHONY: help venv dev test test-rust test-python lint format bench bench-python docs demo clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+venv: $(PY)  ## Create .venv with maturin and the test and extra dependencies
+	$(PIP) install --quiet "maturin>=1.9.4,<2" pytest hypothesis ruff mypy nbclient ipykernel networkx
+
+dev: venv  ## Build the extension in release mode into .venv (maturin develop) with all extras
+	$(VENV)/bin/maturin develop --release --quiet --extras all,test
+
+test: dev  ## Run everything CI runs: formatting, lints, Rust tests, the build, pytest
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features python -- -D warnings
+	$(VENV)/bin/ruff check python tests/python benches
+	$(VENV)/bin/ruff format --check python tests/python benches
+	cargo test
+	$(VENV)/bin/python -m pytest tests/python -q
+
+test-rust:  ## Rust tests only (no Python needed)
+	cargo test
+
+test-python: dev  ## Python tests only
+	$(VENV)/bin/python -m pytest tests/python -q
+
+lint: venv  ## rustfmt check, clippy -D warnings (with and without the python feature), ruff
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features python -- -D warnings
+	$(VENV)/bin/ruff check python tests/python benches
+	$(VENV)/bin/ruff format --check python tests/python benches
+
+format: venv  ## Format Rust and Python sources
+	cargo fmt --all
+	$(VENV)/bin/ruff format python tests/python benches
+	$(VENV)/bin/ruff check --fix python tests/python benches
+
+bench:  ## Criterion benchmarks (Rust)
+	cargo bench --bench coverage
+
+bench-python: dev  ## Side-by-side Python benchmark script
+	$(VENV)/bin/python benches/compare.py
+
+docs:  ## API docs (rustdoc, warnings are errors)
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+
+demo: dev  ## Plan the sample county
+	$(VENV)/bin/villageplan demo
+
+clean:  ## Remove build products and the virtualenv
+	cargo clean
+	rm -rf $(VENV) python/villageplan/_core*.so

@@ -1,0 +1,15 @@
+//! Reading villages from tables and files, writing plans.
+//!
+//! Every reader ends in [`VillageColumns::into_instance`], so CSV files, GeoJSON files and Python
+//! DataFrames share one set of checks and one set of error messages.
+
+/// Column-wise village data and the builder of an instance from it.
+pub mod columns;
+/// CSV reader.
+pub mod csv;
+/// GeoJSON reader and plan writer.
+pub mod geojson;
+
+pub use self::csv::{read_villages_csv, read_villages_csv_str};
+pub use self::geojson::{plan_to_geojson, read_villages_geojson, read_villages_geojson_str, write_plan_geojson};
+pub use columns::{ColumnMap, VillageColumns};
