@@ -94,7 +94,8 @@ pub struct Plan {
     pub population_coverage: f64,
     /// Total cost of the centres opened (yuan; existing centres cost 0; 0 when sites have no costs).
     pub cost: f64,
-    /// The solver's result: objective, bound, gap, status.
+    /// The solver's result: objective, bound, gap, status. Its per-village `assignment` is left
+    /// empty because [`assignments`](Self::assignments) carries it, with distances.
     pub solution: Solution,
 }
 
@@ -220,7 +221,8 @@ pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) ->
 }
 
 /// Communities, assignments and coverage figures from a solution.
-fn assemble(county: &Instance, coverage: &Coverage, options: PlanOptions, objective: PlanObjective, solution: Solution) -> Plan {
+fn assemble(county: &Instance, coverage: &Coverage, options: PlanOptions, objective: PlanObjective, mut solution: Solution) -> Plan {
+    solution.assignment = Vec::new();
     let sites = county.sites();
     let villages = county.villages();
     let best = assign_nearest(coverage, &solution.open);

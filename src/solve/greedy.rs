@@ -202,6 +202,7 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     open.sort_unstable();
     let objective: f64 = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
     let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, false);
+    sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
     sol.iterations = iterations;
     sol.seconds = start.elapsed().as_secs_f64();
     Ok(sol)

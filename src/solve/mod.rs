@@ -69,6 +69,9 @@ impl Default for SolveOptions {
 pub struct Solution {
     /// Indices of the open sites, ascending (fixed sites included).
     pub open: Vec<u32>,
+    /// For each demand row (village), the index of the site serving it, `None` when unserved.
+    #[serde(default)]
+    pub assignment: Vec<Option<u32>>,
     /// Objective value of `open`.
     pub objective: f64,
     /// Proven bound on the optimal objective: a lower bound when minimising, an upper bound when
@@ -91,6 +94,7 @@ impl PartialEq for Solution {
     /// Equal when everything but the wall-clock time is equal.
     fn eq(&self, o: &Self) -> bool {
         self.open == o.open
+            && self.assignment == o.assignment
             && self.objective == o.objective
             && self.bound == o.bound
             && self.gap == o.gap
@@ -114,7 +118,8 @@ pub fn relative_gap(objective: f64, bound: f64, sense: Sense) -> f64 {
 
 impl Solution {
     /// Assemble a solution, deriving the gap and the status (`optimal` only within
-    /// [`OPTIMALITY_TOLERANCE`]; `time_limit` when `timed_out` and not proven).
+    /// [`OPTIMALITY_TOLERANCE`]; `time_limit` when `timed_out` and not proven). The assignment is
+    /// left empty for the caller to fill.
     pub fn certify(open: Vec<u32>, objective: f64, bound: f64, sense: Sense, timed_out: bool) -> Self {
         let gap = relative_gap(objective, bound, sense);
         let status = if gap <= OPTIMALITY_TOLERANCE {
@@ -124,6 +129,6 @@ impl Solution {
         } else {
             Status::Feasible
         };
-        Solution { open, objective, bound, gap, status, sense, seconds: 0.0, iterations: 0 }
+        Solution { open, assignment: Vec::new(), objective, bound, gap, status, sense, seconds: 0.0, iterations: 0 }
     }
 }
