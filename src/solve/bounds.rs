@@ -47,3 +47,155 @@ pub fn knapsack_cover_bound(problem: &CoverProblem<'_>, covered: &[bool], need: 
         cost
     }
 }
+
+/// The part of a covering problem that is still open once the fixed sites are open: which
+/// villages are free (not yet covered but coverable) and which sites can still help.
+pub(crate) struct Residual {
+    /// Villages not covered by fixed sites but covered by at least one candidate site.
+    pub free: Vec<bool>,
+    /// Candidate sites: allowed, not fixed, covering at least one free village.
+    pub sites: Vec<u32>,
+    /// Weight still needed beyond what the fixed sites cover.
+    pub need: f64,
+}
+
+impl Residual {
+    pub(crate) fn new(problem: &CoverProblem<'_>, need: f64) -> Self {
+        let cov = problem.coverage;
+        let fixed = problem.fixed_mask();
+        let by_fixed = cov.covered_by((0..cov.n_sites()).filter(|&s| fixed[s]));
+        let fixed_w: f64 = by_fixed.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+        let mut free = vec![false; cov.n_villages()];
+        let mut sites = Vec::new();
+        for s in 0..cov.n_sites() {
+            if !problem.allowed[s] || fixed[s] {
+                continue;
+            }
+            let mut useful = false;
+            for &v in cov.villages_of(s) {
+                if !by_fixed[v as usize] {
+                    free[v as usize] = true;
+                    useful = true;
+                }
+            }
+            if useful {
+                sites.push(s as u32);
+            }
+        }
+        Residual { free, sites, need: need - fixed_w }
+    }
+}
+
+/// Lagrangian lower bound on the least cost of covering `need` weight (fixed sites are sunk).
+///
+/// Formulation: minimise Σ c_s x_s subject to Σ w_v y_v ≥ need and y_v ≤ Σ_{s ∋ v} x_s, with
+/// binary x and y. Relaxing the linking constraints with multipliers λ_v ≥ 0 splits the problem
+/// into a site part, Σ_s min(0, c_s − Σ_{v ∈ s} λ_v), and a village part, the cheapest way to pick
+/// villages of total weight `need` at prices λ_v (exact by sorting for unit weights, its LP
+/// relaxation otherwise — both keep the bound valid). Subgradient optimisation (Held, Wolfe &
+/// Crowder 1974; step rule of Fisher 1981) maximises the bound; Beasley (1990, "A Lagrangian
+/// heuristic for set-covering problems") uses the same relaxation for the full cover.
+///
+/// `upper` is the cost of a known solution (it scales the steps and stops the search once the
+/// bound proves it optimal). With `integral_costs` the bound is rounded up.
+///
+/// # Complexity
+/// O(iterations × (K + n log n)) time for K covered pairs and n villages; O(n + m) space.
+pub fn lagrangian_cover_bound(problem: &CoverProblem<'_>, need: f64, upper: f64, integral_costs: bool, max_iterations: usize) -> f64 {
+    let res = Residual::new(problem, need);
+    if res.need <= 0.0 {
+        return 0.0;
+    }
+    let cov = problem.coverage;
+    let w = &problem.weights;
+    let unit = w.iter().all(|&x| x == 1.0);
+    let round = |b: f64| if integral_costs { (b - 1e-9).ceil().max(0.0) } else { b.max(0.0) };
+    // Start from the better of 0 and a per-village share of the cheapest covering cost.
+    let mut lambda = vec![0.0f64; cov.n_villages()];
+    for &s in &res.sites {
+        let s = s as usize;
+        let k = cov.villages_of(s).iter().filter(|&&v| res.free[v as usize]).count().max(1) as f64;
+        let share = problem.costs[s] / k;
+        for &v in cov.villages_of(s) {
+            let v = v as usize;
+            if res.free[v] && (lambda[v] == 0.0 || share < lambda[v]) {
+                lambda[v] = share;
+            }
+        }
+    }
+    let free_list: Vec<u32> = (0..cov.n_villages() as u32).filter(|&v| res.free[v as usize]).collect();
+    let mut best = 0.0f64; // costs are ≥ 0, so 0 is always a valid bound
+    let mut mu = 2.0;
+    let mut since_improved = 0;
+    let mut g = vec![0.0f64; cov.n_villages()];
+    let mut order = free_list.clone();
+    for _ in 0..max_iterations {
+        // Site part.
+        let mut value = 0.0;
+        for &v in &free_list {
+            g[v as usize] = 0.0;
+        }
+        for &s in &res.sites {
+            let s = s as usize;
+            let reduced: f64 = problem.costs[s] - cov.villages_of(s).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum::<f64>();
+            if reduced < 0.0 {
+                value += reduced;
+                for &v in cov.villages_of(s) {
+                    if res.free[v as usize] {
+                        g[v as usize] -= 1.0;
+                    }
+                }
+            }
+        }
+        // Village part: cheapest weight `need` at prices λ.
+        order.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            (lambda[a] * w[b]).total_cmp(&(lambda[b] * w[a])).then(a.cmp(&b))
+        });
+        let mut left = if unit { (res.need - 1e-9).ceil() } else { res.need };
+        for &v in &order {
+            if left <= 0.0 {
+                break;
+            }
+            let v = v as usize;
+            if w[v] <= 0.0 {
+                continue;
+            }
+            let take = if w[v] <= left { 1.0 } else { left / w[v] };
+            value += take * lambda[v];
+            g[v] += take;
+            left -= take * w[v];
+        }
+        if left > 1e-9 * res.need.abs().max(1.0) {
+            return f64::INFINITY; // not even the relaxation can reach the need
+        }
+        if value > best + 1e-12 * best.abs().max(1.0) {
+            best = value;
+            since_improved = 0;
+        } else {
+            since_improved += 1;
+            if since_improved >= 20 {
+                mu /= 2.0;
+                since_improved = 0;
+            }
+        }
+        if round(best) >= upper - 1e-9 * upper.abs().max(1.0) || mu < 1e-4 {
+            break;
+        }
+        // Subgradient step (only on components that can move).
+        let norm: f64 = free_list.iter().map(|&v| {
+            let gv = g[v as usize];
+            if lambda[v as usize] <= 0.0 && gv < 0.0 { 0.0 } else { gv * gv }
+        }).sum();
+        if norm <= 0.0 {
+            break; // the relaxed solution is feasible: its value is the optimum of the relaxation
+        }
+        let gap = (upper - value).max(1e-6 * upper.abs().max(1.0));
+        let step = mu * gap / norm;
+        for &v in &free_list {
+            let v = v as usize;
+            lambda[v] = (lambda[v] + step * g[v]).max(0.0);
+        }
+    }
+    round(best)
+}

@@ -2,7 +2,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::bounds::knapsack_cover_bound;
+use super::bounds::{knapsack_cover_bound, lagrangian_cover_bound};
 use super::problem::CoverProblem;
 use super::{Sense, SolveOptions, Solution};
 use crate::error::{Error, Result};
@@ -201,6 +201,9 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     open.retain(|&s| !closed[s as usize]);
     open.sort_unstable();
     let objective: f64 = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+    let integral = problem.costs.iter().all(|c| c.fract() == 0.0);
+    let lagrangian = if bound < objective { lagrangian_cover_bound(problem, need, objective, integral, 300) } else { bound };
+    let bound = bound.max(lagrangian);
     let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, false);
     sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
     sol.iterations = iterations;
