@@ -3,6 +3,7 @@ use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use super::bounds::{knapsack_cover_bound, lagrangian_cover_bound};
+use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
 use super::{Sense, SolveOptions, Solution};
 use crate::error::{Error, Result};
@@ -102,7 +103,6 @@ pub fn check_share(share: f64) -> Result<()> {
 /// ```
 pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOptions) -> Result<Solution> {
     let start = Instant::now();
-    let _ = options;
     check_share(share)?;
     problem.validate()?;
     let cov = problem.coverage;
@@ -204,7 +204,27 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     let integral = problem.costs.iter().all(|c| c.fract() == 0.0);
     let lagrangian = if bound < objective { lagrangian_cover_bound(problem, need, objective, integral, 300) } else { bound };
     let bound = bound.max(lagrangian);
-    let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, false);
+    // Improve the greedy plan by iterated local search unless it is already proven optimal.
+    let mut timed_out = false;
+    let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) {
+        let by_village = cov.transpose();
+        let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
+        let params = SearchParams::scaled(cov, options.seed, deadline);
+        let found = improve_target(problem, &by_village, &open, need, bound, &params);
+        iterations += found.iterations;
+        timed_out = found.timed_out;
+        if found.cost < objective {
+            let mut o = found.open;
+            o.sort_unstable();
+            let cost = o.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+            (o, cost)
+        } else {
+            (open, objective)
+        }
+    } else {
+        (open, objective)
+    };
+    let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out);
     sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
     sol.iterations = iterations;
     sol.seconds = start.elapsed().as_secs_f64();

@@ -6,6 +6,10 @@
 
 /// Valid bounds on the optimum, used to certify solutions.
 pub mod bounds;
+/// Iterated local search for the covering objectives.
+mod cover_search;
+/// Incremental gain/loss bookkeeping for covering local search.
+mod cover_state;
 /// Lazy greedy for the covering objectives.
 pub mod greedy;
 /// The covering problem shared by the covering objectives.
