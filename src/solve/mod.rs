@@ -12,10 +12,26 @@ mod cover_search;
 mod cover_state;
 /// Lazy greedy for the covering objectives.
 pub mod greedy;
+/// Lagrangian bounds with subgradient optimisation (p-median, set cover).
+pub(crate) mod lagrangian;
+/// Resende–Werneck swap local search for the p-median problem.
+pub(crate) mod local_search;
+/// Dense demand × site cost matrices.
+pub mod matrix;
+/// Maximal coverage with a site count or a budget.
+pub mod max_cover;
 /// The covering problem shared by the covering objectives.
 pub mod problem;
+/// The p-center problem on a cost matrix.
+pub mod pcenter;
+/// The p-median problem on a cost matrix.
+pub mod pmedian;
 
 pub use greedy::target_coverage;
+pub use max_cover::{max_coverage, CoverLimit};
+pub use matrix::CostMatrix;
+pub use pcenter::{p_center, p_center_with, CenterOptions};
+pub use pmedian::{p_median, p_median_with, MedianOptions};
 pub use problem::CoverProblem;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,489 @@
+use std::time::{Duration, Instant};
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::bounds::Residual;
+use super::cover_search::{derive_seed, SearchParams};
+use super::cover_state::CoverState;
+use super::problem::CoverProblem;
+use super::{Sense, SolveOptions, Solution};
+use crate::coverage::Coverage;
+use crate::error::{Error, Result};
+
+/// What a maximal-coverage solution may spend.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverLimit {
+    /// At most this many open sites in total, fixed sites included.
+    Sites(usize),
+    /// At most this total cost of the sites opened beyond the fixed ones.
+    Budget(f64),
+}
+
+impl CoverLimit {
+    fn check(self, n_fixed: usize) -> Result<()> {
+        match self {
+            CoverLimit::Sites(p) if p < n_fixed => {
+                Err(Error::param("p", format!("p = {p} is smaller than the {n_fixed} sites fixed open; raise p to at least {n_fixed}")))
+            }
+            CoverLimit::Budget(b) if !b.is_finite() || b < 0.0 => {
+                Err(Error::param("budget", format!("budget must be a finite amount ≥ 0, got {b}")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Most weight covered with at most p sites or within a budget: the maximal covering location
+/// problem (MCLP, Church & ReVelle 1974), budgeted variant of Khuller, Moss & Naor (1999).
+///
+/// Algorithm: fixed sites open first; a greedy adds the site with the largest newly covered
+/// weight (per unit cost under a budget, compared with the best single affordable site, which
+/// keeps the (1 − 1/e)/2 guarantee); a parallel, seeded iterated local search then closes 1–3
+/// random sites and refills greedily, keeping moves that do not lose coverage. A Lagrangian
+/// relaxation of the covering constraints (Galvão & ReVelle 1996), optimised by subgradient steps,
+/// gives the upper bound; with integer weights it is rounded down.
+///
+/// # Arguments
+/// * `problem`: coverage, weights (1 per village or population), costs, fixed and allowed sites.
+/// * `limit`: [`CoverLimit::Sites`] or [`CoverLimit::Budget`].
+/// * `options`: seed and time limit.
+///
+/// # Returns
+/// A [`Solution`] maximising covered weight; `bound` is an upper bound on the optimum.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for p below the number of fixed sites, a negative or non-finite budget,
+/// or a malformed problem.
+///
+/// # Complexity
+/// Greedy O(K log m); each local-search iteration O(m + Σ deg); the bound O(iterations · (K + m log m))
+/// for K covered pairs and m sites.
+///
+/// # Examples
+/// ```
+/// use villageplan::coverage::Coverage;
+/// use villageplan::solve::{max_coverage, CoverLimit, CoverProblem, SolveOptions, Status};
+/// // 7 villages on a line 1 km apart; a site covers its neighbours within 1 km.
+/// let n = 7;
+/// let m: Vec<f64> = (0..n * n).map(|k| ((k / n) as f64 - (k % n) as f64).abs() * 1000.0).collect();
+/// let cov = Coverage::from_matrix(&m, n, n, 1000.0).unwrap();
+/// let sol = max_coverage(&CoverProblem::unit(&cov), CoverLimit::Sites(2), &SolveOptions::default()).unwrap();
+/// assert_eq!(sol.objective, 6.0);
+/// assert_eq!(sol.status, Status::Optimal);
+/// ```
+pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &SolveOptions) -> Result<Solution> {
+    let start = Instant::now();
+    problem.validate()?;
+    let fixed = problem.fixed_mask();
+    let n_fixed = problem.fixed.len();
+    limit.check(n_fixed)?;
+    let cov = problem.coverage;
+    let by_village = cov.transpose();
+    let fixed_list: Vec<u32> = (0..cov.n_sites() as u32).filter(|&s| fixed[s as usize]).collect();
+    let candidates: Vec<usize> = (0..cov.n_sites()).filter(|&s| problem.allowed[s] && !fixed[s]).collect();
+
+    let mut st = CoverState::new(problem, &by_village, &fixed_list);
+    fill(&mut st, &candidates, limit, &[], usize::MAX);
+    if let CoverLimit::Budget(b) = limit {
+        // Best single affordable site, for the budgeted greedy's guarantee.
+        let base = CoverState::new(problem, &by_village, &fixed_list);
+        if let Some(&s) = candidates.iter().filter(|&&s| problem.costs[s] <= b).max_by(|&&a, &&c| base.gain[a].total_cmp(&base.gain[c]).then(c.cmp(&a))) {
+            if base.gain[s] > st.covered - base.covered {
+                let mut single = base;
+                single.open_site(s, true);
+                fill(&mut single, &candidates, limit, &[], usize::MAX);
+                if single.covered > st.covered {
+                    st = single;
+                }
+            }
+        }
+    }
+    let greedy_open = st.open_list();
+    let greedy_value = st.covered;
+    let integral = problem.weights.iter().all(|w| w.fract() == 0.0);
+    let bound = lagrangian_max_cover_bound(problem, limit, greedy_value, integral, 300);
+
+    let mut iterations = 0u64;
+    let mut timed_out = false;
+    let (open, _) = if greedy_value < bound - 1e-9 * bound.abs().max(1.0) {
+        let deadline = options.time_limit.map(|t| start + Duration::from_secs_f64(t.max(0.0)));
+        let params = SearchParams::scaled(cov, options.seed, deadline);
+        let results: Vec<(f64, Vec<u32>, u64, bool)> = (0..params.chains)
+            .into_par_iter()
+            .map(|k| max_chain(problem, &by_village, &candidates, &greedy_open, limit, bound, &params, derive_seed(params.seed, k as u64)))
+            .collect();
+        iterations = results.iter().map(|r| r.2).sum();
+        timed_out = results.iter().any(|r| r.3);
+        let best = results.into_iter().enumerate().max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0))).map(|(_, r)| r);
+        match best {
+            Some((v, o, _, _)) if v > greedy_value => (o, v),
+            _ => (greedy_open, greedy_value),
+        }
+    } else {
+        (greedy_open, greedy_value)
+    };
+    // Recompute the objective from scratch so that it carries no incremental rounding.
+    let covered = cov.covered_by(open.iter().map(|&s| s as usize));
+    let objective: f64 = covered.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).fold(0.0, |a, b| a + b);
+    let mut sol = Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out);
+    sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
+    sol.iterations = iterations;
+    sol.seconds = start.elapsed().as_secs_f64();
+    Ok(sol)
+}
+
+/// Greedily add sites by gain (per cost under a budget) until the limit, skipping `tabu` sites
+/// and at most `max_adds` additions.
+fn fill(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverLimit, tabu: &[usize], max_adds: usize) -> Vec<usize> {
+    let p = st.p;
+    let mut added = Vec::new();
+    let spent = |st: &CoverState<'_, '_>| st.cost;
+    while added.len() < max_adds {
+        let mut pick: Option<(f64, usize)> = None;
+        for &t in candidates {
+            if st.open[t] || st.gain[t] <= 0.0 || tabu.contains(&t) {
+                continue;
+            }
+            let key = match limit {
+                CoverLimit::Sites(n) => {
+                    if st.n_open >= n {
+                        break;
+                    }
+                    st.gain[t]
+                }
+                CoverLimit::Budget(b) => {
+                    if spent(st) + p.costs[t] > b * (1.0 + 1e-12) {
+                        continue;
+                    }
+                    if p.costs[t] <= 0.0 {
+                        f64::INFINITY
+                    } else {
+                        st.gain[t] / p.costs[t]
+                    }
+                }
+            };
+            if pick.is_none_or(|(k, _)| key > k) {
+                pick = Some((key, t));
+            }
+        }
+        let Some((_, t)) = pick else { break };
+        st.open_site(t, true);
+        added.push(t);
+    }
+    added
+}
+
+/// Whether opening `t` after closing `s` stays within the limit.
+fn swap_fits(st: &CoverState<'_, '_>, limit: CoverLimit, t: usize) -> bool {
+    match limit {
+        CoverLimit::Sites(_) => true,
+        CoverLimit::Budget(b) => st.cost + st.p.costs[t] <= b * (1.0 + 1e-12),
+    }
+}
+
+/// Best-improvement swap local search: repeatedly apply the swap (close `s`, open `t`) with the
+/// largest coverage gain, evaluated exactly through the gain/loss structure, then top up with
+/// any site that still fits. Stops at a swap-optimal solution.
+fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverLimit) -> u64 {
+    let tol = 1e-9 * st.covered.abs().max(1.0);
+    let mut moves = 0u64;
+    loop {
+        fill(st, candidates, limit, &[], usize::MAX);
+        let open: Vec<usize> = candidates.iter().copied().filter(|&s| st.open[s]).collect();
+        let mut best: Option<(f64, usize, usize)> = None;
+        for &s in &open {
+            let before = st.covered;
+            st.close_site(s, true);
+            let lost = before - st.covered;
+            for &t in candidates {
+                if st.open[t] || t == s || st.gain[t] <= lost + tol || !swap_fits(st, limit, t) {
+                    continue;
+                }
+                let delta = st.gain[t] - lost;
+                if best.is_none_or(|(d, _, _)| delta > d) {
+                    best = Some((delta, s, t));
+                }
+            }
+            st.open_site(s, true);
+        }
+        match best {
+            Some((_, s, t)) => {
+                st.close_site(s, true);
+                st.open_site(t, true);
+                moves += 1;
+            }
+            None => return moves,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn max_chain(
+    problem: &CoverProblem<'_>,
+    by_village: &Coverage,
+    candidates: &[usize],
+    start: &[u32],
+    limit: CoverLimit,
+    bound: f64,
+    params: &SearchParams,
+    seed: u64,
+) -> (f64, Vec<u32>, u64, bool) {
+    // Variable neighbourhood search (Mladenović & Hansen 1997): shake by k random swaps,
+    // descend by best-improvement swaps, keep the result if it covers more, else widen k.
+    let mut st = CoverState::new(problem, by_village, start);
+    let mut iterations = swap_descent(&mut st, candidates, limit);
+    let tol = 1e-9 * st.covered.abs().max(1.0);
+    let mut best = (st.covered, st.open_list());
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut timed_out = false;
+    let k_max = 4;
+    let mut k = 1;
+    let rounds = (params.iterations / 20).max(20);
+    for _ in 0..rounds {
+        if best.0 >= bound - tol {
+            break;
+        }
+        if params.deadline.is_some_and(|d| Instant::now() >= d) {
+            timed_out = true;
+            break;
+        }
+        iterations += 1;
+        // Shake: close k random sites of the best solution, open up to k random ones that fit.
+        let mut trial = CoverState::new(problem, by_village, &best.1);
+        let mut open: Vec<usize> = candidates.iter().copied().filter(|&s| trial.open[s]).collect();
+        let mut closed_now = Vec::new();
+        for j in 0..k.min(open.len()) {
+            let r = rng.random_range(j..open.len());
+            open.swap(j, r);
+            trial.close_site(open[j], true);
+            closed_now.push(open[j]);
+        }
+        for _ in 0..k {
+            let fits: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&t| !trial.open[t] && trial.gain[t] > 0.0 && !closed_now.contains(&t) && swap_fits(&trial, limit, t))
+                .collect();
+            if fits.is_empty() {
+                break;
+            }
+            if let CoverLimit::Sites(p) = limit {
+                if trial.n_open >= p {
+                    break;
+                }
+            }
+            trial.open_site(fits[rng.random_range(0..fits.len())], true);
+        }
+        iterations += swap_descent(&mut trial, candidates, limit);
+        if trial.covered > best.0 + tol {
+            best = (trial.covered, trial.open_list());
+            k = 1;
+        } else {
+            k = if k >= k_max { 1 } else { k + 1 };
+        }
+    }
+    (best.0, best.1, iterations, timed_out)
+}
+
+/// Lagrangian upper bound on the most weight coverable within `limit`.
+///
+/// Relaxing y_v ≤ Σ_{s ∋ v} x_s with λ_v ≥ 0 gives
+/// U(λ) = W_fixed + Σ_v max(0, w_v − λ_v) + max { Σ_s x_s Σ_{v ∈ s} λ_v : x within the limit },
+/// the last term the p largest site values, or a fractional knapsack under a budget (its LP
+/// relaxation, so U stays an upper bound). Subgradient steps minimise U; `lower` is the value
+/// of a known solution. With integer weights the bound is rounded down.
+///
+/// # Complexity
+/// O(iterations · (K + m log m)).
+pub fn lagrangian_max_cover_bound(problem: &CoverProblem<'_>, limit: CoverLimit, lower: f64, integral: bool, max_iterations: usize) -> f64 {
+    let cov = problem.coverage;
+    let res = Residual::new(problem, 0.0);
+    let fixed_w = -res.need; // Residual::new with need 0 leaves −(weight covered by fixed sites)
+    let w = &problem.weights;
+    let free: Vec<u32> = (0..cov.n_villages() as u32).filter(|&v| res.free[v as usize]).collect();
+    let free_total: f64 = free.iter().map(|&v| w[v as usize]).sum();
+    let slots = match limit {
+        CoverLimit::Sites(p) => p.saturating_sub(problem.fixed.len()),
+        CoverLimit::Budget(_) => usize::MAX,
+    };
+    let round = |u: f64| if integral { (u + 1e-9).floor() } else { u };
+    if slots == 0 || res.sites.is_empty() {
+        return round(fixed_w);
+    }
+    let mut lambda: Vec<f64> = (0..cov.n_villages()).map(|v| 0.5 * w[v]).collect();
+    let mut best = fixed_w + free_total;
+    let mut mu = 2.0;
+    let mut since = 0;
+    let mut g = vec![0.0f64; cov.n_villages()];
+    let mut values: Vec<(f64, u32)> = Vec::with_capacity(res.sites.len());
+    for _ in 0..max_iterations {
+        let mut u = fixed_w;
+        for &v in &free {
+            let v = v as usize;
+            if w[v] > lambda[v] {
+                u += w[v] - lambda[v];
+                g[v] = -1.0;
+            } else {
+                g[v] = 0.0;
+            }
+        }
+        values.clear();
+        for &s in &res.sites {
+            let a: f64 = cov.villages_of(s as usize).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum();
+            values.push((a, s));
+        }
+        let mut chosen: Vec<(u32, f64)> = Vec::new();
+        match limit {
+            CoverLimit::Sites(_) => {
+                values.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                for &(a, s) in values.iter().take(slots) {
+                    if a > 0.0 {
+                        u += a;
+                        chosen.push((s, 1.0));
+                    }
+                }
+            }
+            CoverLimit::Budget(b) => {
+                let c = &problem.costs;
+                values.sort_by(|x, y| (y.0 * c[x.1 as usize]).total_cmp(&(x.0 * c[y.1 as usize])).then(x.1.cmp(&y.1)));
+                let mut left = b;
+                for &(a, s) in &values {
+                    if a <= 0.0 {
+                        break;
+                    }
+                    let cs = c[s as usize];
+                    let x = if cs <= left { 1.0 } else if cs > 0.0 { left / cs } else { 1.0 };
+                    if x <= 0.0 {
+                        break;
+                    }
+                    u += a * x;
+                    left -= cs * x;
+                    chosen.push((s, x));
+                }
+            }
+        }
+        for &(s, x) in &chosen {
+            for &v in cov.villages_of(s as usize) {
+                if res.free[v as usize] {
+                    g[v as usize] += x;
+                }
+            }
+        }
+        if u < best - 1e-12 * best.abs().max(1.0) {
+            best = u;
+            since = 0;
+        } else {
+            since += 1;
+            if since >= 20 {
+                mu /= 2.0;
+                since = 0;
+            }
+        }
+        if round(best) <= lower + 1e-9 * lower.abs().max(1.0) || mu < 1e-4 {
+            break;
+        }
+        let norm: f64 = free.iter().map(|&v| {
+            let gv = g[v as usize];
+            if lambda[v as usize] <= 0.0 && gv > 0.0 { 0.0 } else { gv * gv }
+        }).sum();
+        if norm <= 0.0 {
+            break;
+        }
+        let step = mu * (u - lower).max(1e-6 * u.abs().max(1.0)) / norm;
+        for &v in &free {
+            let v = v as usize;
+            lambda[v] = (lambda[v] - step * g[v]).max(0.0);
+        }
+    }
+    round(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::Status;
+
+    fn random_instance(seed: u64, n: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut state = seed;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let pts: Vec<[f64; 2]> = (0..n).map(|_| [next() * 5000.0, next() * 5000.0]).collect();
+        let m = (0..n * n)
+            .map(|k| {
+                let (a, b) = (pts[k / n], pts[k % n]);
+                ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+            })
+            .collect();
+        let w = (0..n).map(|_| (1.0 + next() * 9.0).round()).collect();
+        let c = (0..n).map(|_| (1.0 + next() * 4.0).round()).collect();
+        (m, w, c)
+    }
+
+    fn brute(p: &CoverProblem<'_>, limit: CoverLimit) -> f64 {
+        let m = p.coverage.n_sites();
+        let fixed = p.fixed_mask();
+        let mut best = 0.0f64;
+        for mask in 0u32..(1 << m) {
+            let sites: Vec<usize> = (0..m).filter(|s| mask & (1 << s) != 0).collect();
+            if (0..m).any(|s| fixed[s] && mask & (1 << s) == 0) || sites.iter().any(|&s| !p.allowed[s]) {
+                continue;
+            }
+            let ok = match limit {
+                CoverLimit::Sites(k) => sites.len() <= k,
+                CoverLimit::Budget(b) => sites.iter().filter(|&&s| !fixed[s]).map(|&s| p.costs[s]).sum::<f64>() <= b + 1e-9,
+            };
+            if ok {
+                let c = p.coverage.covered_by(sites);
+                best = best.max(c.iter().zip(&p.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum());
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn matches_exhaustive_search_with_valid_bounds() {
+        for seed in 0..40u64 {
+            let n = 11;
+            let (m, w, c) = random_instance(seed, n);
+            let cov = Coverage::from_matrix(&m, n, n, 1300.0).unwrap();
+            let mut p = CoverProblem::unit(&cov);
+            p.weights = w;
+            p.costs = c;
+            p.allowed[3] = false;
+            if seed % 2 == 0 {
+                p.fixed = vec![5];
+            }
+            for limit in [CoverLimit::Sites(3), CoverLimit::Budget(6.0)] {
+                let sol = max_coverage(&p, limit, &SolveOptions { seed, time_limit: None }).unwrap();
+                let opt = brute(&p, limit);
+                assert!(sol.bound >= opt - 1e-9, "seed {seed} {limit:?}: bound {} below optimum {opt}", sol.bound);
+                assert!(sol.objective <= opt + 1e-9);
+                assert!((sol.objective - opt).abs() < 1e-9, "seed {seed} {limit:?}: {} vs optimum {opt}", sol.objective);
+                if sol.status == Status::Optimal {
+                    assert!((sol.bound - opt).abs() < 1e-9);
+                }
+                assert!(!sol.open.contains(&3));
+                match limit {
+                    CoverLimit::Sites(k) => assert!(sol.open.len() <= k),
+                    CoverLimit::Budget(b) => assert!(sol.open.iter().filter(|&&s| s != 5 || seed % 2 == 1).map(|&s| p.costs[s as usize]).sum::<f64>() <= b + 1e-9),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn limit_errors() {
+        let (m, _, _) = random_instance(1, 4);
+        let cov = Coverage::from_matrix(&m, 4, 4, 100.0).unwrap();
+        let mut p = CoverProblem::unit(&cov);
+        p.fixed = vec![0, 1];
+        assert!(max_coverage(&p, CoverLimit::Sites(1), &SolveOptions::default()).unwrap_err().to_string().contains("`p`"));
+        assert!(max_coverage(&p, CoverLimit::Budget(-1.0), &SolveOptions::default()).unwrap_err().to_string().contains("`budget`"));
+    }
+}
