@@ -112,7 +112,7 @@ impl Coverage {
                 for s in c * CHUNK..((c + 1) * CHUNK).min(n_sites) {
                     buf.clear();
                     query(s, &mut buf);
-                    buf.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                    buf.sort_unstable_by_key(|a| a.0);
                     lens.push(buf.len());
                     vs.extend(buf.iter().map(|p| p.0));
                     ds.extend(buf.iter().map(|p| p.1));

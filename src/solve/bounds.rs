@@ -67,8 +67,8 @@ impl Residual {
         let fixed_w: f64 = by_fixed.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum();
         let mut free = vec![false; cov.n_villages()];
         let mut sites = Vec::new();
-        for s in 0..cov.n_sites() {
-            if !problem.allowed[s] || fixed[s] {
+        for (s, (&allowed, &is_fixed)) in problem.allowed.iter().zip(&fixed).enumerate() {
+            if !allowed || is_fixed {
                 continue;
             }
             let mut useful = false;

@@ -140,11 +140,9 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
             }
         }
     };
-    for s in 0..cov.n_sites() {
-        if fixed[s] {
-            take(s, &mut covered, &mut covered_w);
-            open.push(s as u32);
-        }
+    for (s, _) in fixed.iter().enumerate().filter(|(_, f)| **f) {
+        take(s, &mut covered, &mut covered_w);
+        open.push(s as u32);
     }
     let bound = knapsack_cover_bound(problem, &covered, need - covered_w, problem.costs.iter().all(|c| c.fract() == 0.0));
 

@@ -70,18 +70,12 @@ pub enum Sense {
 }
 
 /// Options shared by the solvers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SolveOptions {
     /// Seed of every random stream (results depend on it and on nothing else).
     pub seed: u64,
     /// Wall-clock limit in seconds; `None` for no limit.
     pub time_limit: Option<f64>,
-}
-
-impl Default for SolveOptions {
-    fn default() -> Self {
-        Self { seed: 0, time_limit: None }
-    }
 }
 
 /// The result of a solver: the open sites, the objective and its certificate.

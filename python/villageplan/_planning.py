@@ -1,0 +1,384 @@
+"""The planner: :func:`plan` and its result, :class:`Plan`."""
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+from villageplan import _core, _display, frames
+from villageplan._county import County
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["Plan", "plan"]
+
+
+class Plan:
+    """A plan: centres, the communities they form, each village's assignment, cost and coverage.
+
+    A plan also carries the solver's certificate: :attr:`bound` is a proven lower bound on the
+    best possible objective, :attr:`gap` the relative distance to it, and :attr:`status` is
+    ``"optimal"`` only when that gap is zero. Plans are immutable; every DataFrame property
+    returns a new DataFrame. Make one with :func:`plan` or :meth:`load`.
+
+    Examples
+    --------
+    >>> import villageplan as vp
+    >>> p = vp.plan(vp.sample_county(), radius=2000, target=0.6)
+    >>> p.coverage >= 0.6
+    True
+    >>> p.communities.columns.tolist()[:6]
+    ['community', 'centre', 'centre_village', 'town', 'n_villages', 'population']
+    >>> vp.Plan.from_json(p.to_json()) == p
+    True
+    """
+
+    __slots__ = ("_core", "_county")
+    __module__ = "villageplan"
+
+    def __init__(self, core: _core.Plan) -> None:
+        if not isinstance(core, _core.Plan):
+            raise TypeError("Plan(...) wraps an internal object; make a plan with vp.plan(county, ...) or vp.Plan.load")
+        self._core = core
+        self._county: County | None = None
+
+    # ----------------------------------------------------------------------------------------
+    # Figures
+
+    @property
+    def county(self) -> County:
+        """The county the plan is for (a saved plan carries its county)."""
+        if self._county is None:
+            self._county = County(self._core.county)
+        return self._county
+
+    @property
+    def coverage(self) -> float:
+        """Share of villages with a centre within the radius, in [0, 1]."""
+        return self._core.coverage
+
+    @property
+    def population_coverage(self) -> float:
+        """Share of the population with a centre within the radius, in [0, 1]."""
+        return self._core.population_coverage
+
+    @property
+    def cost(self) -> float:
+        """Total cost of the centres opened, yuan (existing centres cost 0; 0 when sites have no costs)."""
+        return self._core.cost
+
+    @property
+    def status(self) -> str:
+        """``"optimal"`` (proven), ``"feasible"`` (gap not closed) or ``"time_limit"``."""
+        return self._core.status
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between :attr:`objective` and :attr:`bound`; 0 when proven optimal."""
+        return self._core.gap
+
+    @property
+    def bound(self) -> float:
+        """Proven lower bound on the best possible :attr:`objective`."""
+        return self._core.bound
+
+    @property
+    def objective(self) -> float:
+        """Value minimised: new centres (``objective_kind == "count"``) or their cost in yuan."""
+        return self._core.objective
+
+    @property
+    def objective_kind(self) -> str:
+        """What was minimised: ``"count"`` (fewest new centres) or ``"cost"`` (least cost)."""
+        return self._core.objective_kind
+
+    @property
+    def radius(self) -> float:
+        """Service radius, metres."""
+        return self._core.radius
+
+    @property
+    def target(self) -> float:
+        """The coverage target share."""
+        return self._core.target
+
+    @property
+    def by(self) -> str:
+        """What the target counts: ``"villages"`` or ``"population"``."""
+        return self._core.by
+
+    @property
+    def within_town(self) -> bool:
+        """Whether every community stays inside one town."""
+        return self._core.within_town
+
+    @property
+    def seed(self) -> int:
+        """The seed the plan was made with."""
+        return self._core.seed
+
+    @property
+    def n_centres(self) -> int:
+        """Number of centres (communities), existing ones included."""
+        return self._core.n_centres
+
+    @property
+    def n_covered(self) -> int:
+        """Number of villages with a centre within the radius."""
+        return self._core.n_covered
+
+    @property
+    def seconds(self) -> float:
+        """Wall-clock seconds of the solve (0 for a plan read from a file)."""
+        return self._core.seconds
+
+    @property
+    def iterations(self) -> int:
+        """Solver iterations."""
+        return self._core.iterations
+
+    # ----------------------------------------------------------------------------------------
+    # Tables
+
+    @property
+    def centres(self) -> "pd.DataFrame":
+        """One row per centre, as a new DataFrame.
+
+        Columns: ``community``, ``site`` (site id), ``village`` (the village it stands in),
+        ``town``, ``lon``/``lat`` (``x``/``y`` for planar counties), ``status`` (before the
+        plan), ``floor_area`` (m²), ``cost`` (yuan; NaN when unknown).
+        """
+        return frames.centres_frame(self._core)
+
+    @property
+    def communities(self) -> "pd.DataFrame":
+        """One row per community (a centre and the villages it serves), as a new DataFrame.
+
+        Columns: ``community``, ``centre`` (site id), ``centre_village``, ``town``,
+        ``n_villages``, ``population``, ``households``, ``status``, ``cost`` (yuan),
+        ``max_distance_m`` (farthest member, metres), ``villages`` (list of member village ids).
+        """
+        return frames.communities_frame(self._core)
+
+    @property
+    def assignments(self) -> "pd.DataFrame":
+        """One row per village, in the county's order, as a new DataFrame.
+
+        Columns: ``village`` (id), ``name``, ``town``, ``community`` (nullable Int64; missing
+        when not covered), ``centre`` (site id), ``distance_m`` (metres to the centre; NaN when
+        not covered), ``covered`` (bool).
+        """
+        return frames.assignments_frame(self._core)
+
+    @property
+    def town_summary(self) -> "pd.DataFrame":
+        """Coverage per town, as a new DataFrame.
+
+        Columns: ``town``, ``villages``, ``covered``, ``coverage`` (share), ``population``,
+        ``covered_population``, ``population_coverage`` (share), ``centres``.
+        """
+        return frames.town_summary_frame(self._core)
+
+    def to_geodataframe(self) -> "gpd.GeoDataFrame":
+        """Return the villages as points with their assignment (needs ``villageplan[geo]``).
+
+        The columns are those of :attr:`assignments` plus ``population``, ``households`` and the
+        point ``geometry``, in EPSG:4326 for geographic counties.
+        """
+        return frames.plan_to_geodataframe(self._core)
+
+    # ----------------------------------------------------------------------------------------
+    # Files
+
+    def to_json(self) -> str:
+        """Return the plan as versioned JSON text; equal plans give identical text."""
+        return self._core.to_json()
+
+    @classmethod
+    def from_json(cls, text: str) -> "Plan":
+        """Read a plan from JSON text written by :meth:`to_json`.
+
+        Raises
+        ------
+        InvalidInputError
+            For text that is not a plan, or a plan of another format version.
+        """
+        return cls(_core.Plan.from_json(text))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the plan (with its county) as JSON to ``path``.
+
+        Raises
+        ------
+        OSError
+            When the file cannot be written.
+        """
+        self._core.save(path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "Plan":
+        """Read a plan written by :meth:`save`.
+
+        Raises
+        ------
+        FileNotFoundError, OSError
+            When the file cannot be read.
+        InvalidInputError
+            When it is not a villageplan plan.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, villageplan as vp
+        >>> p = vp.plan(vp.sample_county())
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.json"
+        >>> p.save(path)
+        >>> vp.Plan.load(path) == p
+        True
+        """
+        return cls(_core.Plan.load(path))
+
+    def to_geojson(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        """Return the plan as a GeoJSON FeatureCollection, or write it to ``path``.
+
+        One Point feature per village (``kind="village"``: id, name, town, population,
+        households, community, centre, distance_m, covered) and one per centre
+        (``kind="centre"``: site id, village, town, status, cost, community, n_villages,
+        population, households). The collection's ``villageplan`` member holds the plan's
+        radius, target, coverage, cost, status and gap.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            Where to write. When omitted the text is returned instead.
+
+        Returns
+        -------
+        str or None
+            The GeoJSON text when ``path`` is None.
+        """
+        return self._core.to_geojson(path)
+
+    # ----------------------------------------------------------------------------------------
+    # Python protocols
+
+    def __repr__(self) -> str:
+        return repr(self._core)
+
+    def _repr_html_(self) -> str:
+        return _display.plan_html(self)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self._core == other._core
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Plan, (self._core,))
+
+
+def _ids(values: Iterable[str] | None, field: str) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        raise TypeError(f"`{field}` must be a list of site ids, not a single str; write {field}=[{values!r}]")
+    return [str(v) for v in values]
+
+
+def plan(
+    county: County,
+    radius: float = 2000.0,
+    target: float = 0.6,
+    by: Literal["villages", "population"] = "villages",
+    within_town: bool = True,
+    objective: Literal["auto", "count", "cost"] = "auto",
+    fixed: Iterable[str] | None = None,
+    forbidden: Iterable[str] | None = None,
+    seed: int = 0,
+) -> Plan:
+    """Plan service centres that reach a coverage target at least cost.
+
+    Chooses the fewest centres (or the cheapest set) that put at least ``target`` of the
+    villages (or of the population) within ``radius`` metres of a centre, then forms the
+    communities: every covered village joins its nearest open centre within the radius. Sites
+    with status ``existing`` are always open and cost nothing; ``no_space`` sites never open. The
+    solve runs in Rust with the GIL released; the result is certified by a lower bound
+    (:attr:`Plan.gap`) and depends only on the inputs and ``seed``.
+
+    Parameters
+    ----------
+    county : County
+        The villages and candidate sites.
+    radius : float, default 2000.0
+        Service radius in metres: straight-line (great-circle for geographic counties) distance
+        from a village to its centre. The norm is 2000 m (range 1500-3000).
+    target : float, default 0.6
+        Share to cover, in (0, 1]: 0.6 means 60% (the "more than 60% of administrative villages"
+        goal).
+    by : {"villages", "population"}, default "villages"
+        Whether ``target`` counts villages or people.
+    within_town : bool, default True
+        Keep every community inside one town (镇/街道): a centre serves only villages of its own
+        town.
+    objective : {"auto", "count", "cost"}, default "auto"
+        What to minimise: the number of new centres or their total cost in yuan. ``"auto"`` uses
+        cost when every openable site has a cost, count when none has.
+    fixed : list of str, optional
+        Ids of further sites to keep open (existing centres always are).
+    forbidden : list of str, optional
+        Ids of further sites never to open (``no_space`` sites never are).
+    seed : int, default 0
+        Seed of any randomised part of the solver.
+
+    Returns
+    -------
+    Plan
+        Centres, communities, assignments, coverage, cost and the solver's certificate.
+
+    Raises
+    ------
+    InvalidInputError
+        For a radius that is not a positive number of metres, a target outside (0, 1], an
+        unknown ``by``/``objective``, an unknown site id in ``fixed``/``forbidden``, costs on
+        some sites but not on others (with ``objective="auto"``), or ``by="population"`` on a
+        county without population.
+    InfeasibleError
+        When the target cannot be reached even by opening every allowed site; its
+        ``achievable`` attribute holds the highest reachable share.
+
+    Examples
+    --------
+    >>> import villageplan as vp
+    >>> county = vp.sample_county()
+    >>> p = vp.plan(county, radius=2000, target=0.6)
+    >>> p.coverage >= 0.6, p.objective_kind
+    (True, 'cost')
+    >>> bool((p.assignments["distance_m"].dropna() <= 2000).all())
+    True
+    >>> try:
+    ...     vp.plan(county, radius=500, target=1.0)
+    ... except vp.InfeasibleError as e:
+    ...     print(f"at most {e.achievable:.0%} is reachable")
+    at most 99% is reachable
+    """
+    core_county = getattr(county, "_core", None)
+    if not isinstance(core_county, _core.County):
+        raise TypeError(
+            f"plan() needs a villageplan.County, got {type(county).__name__}; make one with "
+            "vp.County.from_dataframe(df), vp.read_csv(path) or vp.sample_county()"
+        )
+    return Plan(
+        _core.plan(
+            core_county,
+            radius,
+            target,
+            by,
+            within_town,
+            objective,
+            _ids(fixed, "fixed"),
+            _ids(forbidden, "forbidden"),
+            seed,
+        )
+    )

@@ -1,0 +1,244 @@
+"""The ``villageplan`` command line.
+
+``villageplan demo`` plans the built-in sample county; ``villageplan plan FILE`` plans villages
+read from a CSV or GeoJSON file. Both print a short summary; ``plan`` can also write the plan as
+GeoJSON (``--out``) and JSON (``--json``). Errors print ``error: <message>`` and exit with
+status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from villageplan import _core
+from villageplan._county import County, read_csv, read_geojson, sample_county
+from villageplan._display import gap_text, objective_text
+from villageplan._planning import Plan, plan
+from villageplan.exceptions import PlanningError
+
+__all__ = ["main", "summary"]
+
+EPILOG_DEMO = """\
+examples:
+  villageplan demo
+  villageplan demo --radius 2500 --target 0.8
+  villageplan demo --seed 7 --by population
+"""
+
+EPILOG_PLAN = """\
+examples:
+  villageplan plan villages.csv --radius 2000 --target 0.6 --out plan.geojson
+  villageplan plan villages.csv --id-col code --population-col pop --town-col township
+  villageplan plan villages.csv --crs planar --x-col easting --y-col northing --json plan.json
+  villageplan plan villages.geojson --target 0.8 --by population
+
+The CSV needs a header row. Without --*-col options the usual names are found (ignoring case):
+id/village_id/code, x/lon/lng/longitude/easting, y/lat/latitude/northing, population/pop,
+town/township/subdistrict, name, households/hh, status, floor_area/area_m2, cost.
+"""
+
+_COLUMN_OPTIONS = ("id", "x", "y", "population", "town", "name", "households", "status", "floor_area", "cost")
+
+
+def _add_plan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--radius",
+        type=float,
+        default=_core.SERVICE_RADIUS_M,
+        metavar="METRES",
+        help="service radius in metres (default: %(default).0f)",
+    )
+    p.add_argument(
+        "--target",
+        type=float,
+        default=_core.COVERAGE_TARGET,
+        metavar="SHARE",
+        help="share of villages (or population) to cover, in (0, 1] (default: %(default)s)",
+    )
+    p.add_argument(
+        "--by",
+        choices=["villages", "population"],
+        default="villages",
+        help="what the target counts (default: %(default)s)",
+    )
+    p.add_argument(
+        "--across-towns",
+        action="store_true",
+        help="let a centre serve villages of other towns (default: communities stay inside one town)",
+    )
+    p.add_argument(
+        "--objective",
+        choices=["auto", "count", "cost"],
+        default="auto",
+        help="minimise the number of new centres or their cost (default: auto = cost when sites have costs)",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="villageplan",
+        description="Plan rural community service centres: which villages get a centre, which villages "
+        "join which community, and at what cost a coverage target is reached.",
+        epilog="Run 'villageplan demo' for a worked example, or 'villageplan plan --help' for your own data.",
+    )
+    parser.add_argument("--version", action="version", version=f"villageplan {_core.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser(
+        "demo",
+        help="plan the built-in sample county (300 villages, 12 towns, 28 pilot sites)",
+        description="Plan the seeded synthetic sample county and print a summary.",
+        epilog=EPILOG_DEMO,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("--seed", type=int, default=2008, help="seed of the sample county (default: %(default)s)")
+    _add_plan_options(demo)
+
+    pl = sub.add_parser(
+        "plan",
+        help="plan villages read from a CSV or GeoJSON file",
+        description="Plan villages from a CSV file (one row per village) or a GeoJSON FeatureCollection\n"
+        "of points, print a summary and optionally write the plan (--out, --json).",
+        epilog=EPILOG_PLAN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pl.add_argument("input", type=Path, metavar="FILE", help="villages: a .csv file or a .geojson/.json file")
+    _add_plan_options(pl)
+    pl.add_argument(
+        "--crs",
+        choices=["geographic", "planar"],
+        default=None,
+        help="coordinates are lon/lat degrees (geographic, the default) or projected metres (planar)",
+    )
+    for role in _COLUMN_OPTIONS:
+        flag = "--" + role.replace("_", "-") + "-col"
+        what = {"x": "longitude or easting (CSV only)", "y": "latitude or northing (CSV only)"}.get(role, role)
+        pl.add_argument(flag, dest=f"{role}_col", metavar="NAME", default=None, help=f"column of {what}")
+    pl.add_argument("--out", type=Path, metavar="PLAN.geojson", help="write the plan as GeoJSON")
+    pl.add_argument("--json", type=Path, metavar="PLAN.json", help="write the plan as JSON (vp.Plan.load reads it)")
+    return parser
+
+
+def _read(args: argparse.Namespace) -> County:
+    path: Path = args.input
+    cols = {role: getattr(args, f"{role}_col") for role in _COLUMN_OPTIONS}
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".json"):
+        x_col, y_col = cols.pop("x"), cols.pop("y")
+        if x_col is not None or y_col is not None:
+            raise _UsageError("--x-col and --y-col apply to CSV files; GeoJSON positions come from the geometry")
+        return read_geojson(path, crs=args.crs, **cols)
+    if suffix in (".csv", ".txt", ".tsv") or not suffix:
+        return read_csv(path, crs=args.crs or "geographic", **cols)
+    raise _UsageError(f"cannot tell the format of '{path}': use a .csv or .geojson file")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _pct(share: float) -> str:
+    return f"{100.0 * share:.1f}%"
+
+
+def summary(p: Plan) -> str:
+    """Return the text summary of a plan that the command line prints."""
+    county = p.county
+    core = p._core
+    counts = county.site_status_counts
+    pilots = counts["new"] + counts["rebuild"] + counts["no_space"]
+    comm = core.communities_columns()
+    sizes = [int(n) for n in comm["n_villages"]]
+    statuses = list(comm["status"])
+    opened = {s: statuses.count(s) for s in ("existing", "new", "rebuild", "none")}
+    opened_pilots = opened["new"] + opened["rebuild"]
+    towns = core.town_summary_columns()
+    total_pop = county.total_population
+    covered_pop = float(sum(towns["covered_population"]))
+    minimised = "least cost" if p.objective_kind == "cost" else "fewest new centres"
+
+    lines = [
+        f"County: {county.name}",
+        f"  {county.n_villages:,} villages in {len(county.towns)} towns, population {total_pop:,.0f}",
+        f"  {county.n_sites:,} candidate sites; {pilots} pilot sites "
+        f"({counts['new']} new build, {counts['rebuild']} rebuild, {counts['no_space']} no space), "
+        f"{counts['existing']} existing centres",
+        "",
+        f"Plan: radius {p.radius:,.0f} m, target {_pct(p.target)} of {p.by}, "
+        f"{'communities within towns' if p.within_town else 'communities across towns'}, {minimised}",
+        f"Centres: {p.n_centres} ({opened_pilots} at pilot sites: {opened['new']} new build, "
+        f"{opened['rebuild']} rebuild; {opened['existing']} existing; {opened['none']} at other villages)",
+    ]
+    if sizes:
+        lines.append(f"Villages per community: mean {sum(sizes) / len(sizes):.1f}, min {min(sizes)}, max {max(sizes)}")
+    lines += [
+        f"Coverage: {_pct(p.coverage)} of villages ({p.n_covered} of {county.n_villages}), "
+        f"{_pct(p.population_coverage)} of population ({covered_pop:,.0f} of {total_pop:,.0f})",
+        f"Total cost: {p.cost:,.0f} yuan",
+        f"Solver: {p.status}, gap {gap_text(p.gap)} (lower bound {objective_text(p.bound, p.objective_kind)}), "
+        f"{p.seconds:.2f} s",
+        "",
+        "Coverage per town:",
+    ]
+    rows = [
+        [
+            str(towns["town"][i]),
+            str(int(towns["villages"][i])),
+            str(int(towns["covered"][i])),
+            _pct(float(towns["coverage"][i])),
+            _pct(float(towns["population_coverage"][i])),
+            str(int(towns["centres"][i])),
+        ]
+        for i in range(len(towns["town"]))
+    ]
+    lines += ["  " + s for s in _table(["town", "villages", "covered", "villages %", "population %", "centres"], rows)]
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> None:
+    county = sample_county(args.seed) if args.command == "demo" else _read(args)
+    result = plan(
+        county,
+        radius=args.radius,
+        target=args.target,
+        by=args.by,
+        within_town=not args.across_towns,
+        objective=args.objective,
+    )
+    print(summary(result))
+    if args.command == "plan":
+        if args.out is not None:
+            result.to_geojson(args.out)
+            print(f"\nwrote GeoJSON to {args.out}")
+        if args.json is not None:
+            result.save(args.json)
+            print(f"wrote plan JSON to {args.json}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        _run(args)
+    except (PlanningError, OSError, _UsageError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,38 @@
+//! Python bindings (feature `python`): the extension module `villageplan._core`.
+//!
+//! The module is thin: each class wraps a core type (`County` an [`Instance`](crate::model::Instance),
+//! `Plan` a [`Plan`](crate::plan::Plan)), each function calls one core function. Work runs with
+//! the GIL released and inside a panic guard ([`error::guard`]), and core errors become the
+//! exceptions of [`error`]. The Python package `villageplan` adds the pandas `DataFrame`s,
+//! docstrings and the command line on top.
+
+// pyo3 hands arguments over by value (arrays, paths); many are only read.
+#![allow(clippy::needless_pass_by_value)]
+
+mod convert;
+mod county;
+mod error;
+mod plan;
+
+use pyo3::prelude::*;
+
+/// The extension module `villageplan._core`.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Functions take their `__module__` from the module's name; use the importable one, so that
+    // pickle finds the helpers it is given by `__reduce__`.
+    m.setattr("__name__", "villageplan._core")?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("SERVICE_RADIUS_M", crate::defaults::SERVICE_RADIUS_M)?;
+    m.add("COVERAGE_TARGET", crate::defaults::COVERAGE_TARGET)?;
+    error::register(m)?;
+    m.add_class::<county::PyCounty>()?;
+    m.add_class::<plan::PyPlan>()?;
+    m.add_function(wrap_pyfunction!(plan::plan_county, m)?)?;
+    m.add_function(wrap_pyfunction!(county::sample_county, m)?)?;
+    m.add_function(wrap_pyfunction!(county::read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(county::read_geojson, m)?)?;
+    m.add_function(wrap_pyfunction!(county::_county_from_json_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::_plan_from_json_bytes, m)?)?;
+    Ok(())
+}
