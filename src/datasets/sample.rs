@@ -51,13 +51,13 @@ const SEAT_MAX_FAILS: usize = 300;
 /// Smallest distance between two villages, km (DOMAIN.md §7.3).
 const MIN_VILLAGE_SPACING_KM: f64 = 0.4;
 /// Share of villages drawn uniformly (background) rather than in clusters.
-const BACKGROUND_SHARE: f64 = 0.3;
+const BACKGROUND_SHARE: f64 = 0.4;
 /// Mean number of villages per cluster parent.
-const CHILDREN_PER_PARENT: f64 = 8.0;
+const CHILDREN_PER_PARENT: f64 = 4.0;
 /// Standard deviation of cluster parents around the seat, as a share of the seat spacing.
 const PARENT_SIGMA: f64 = 0.45;
 /// Standard deviation of villages around their cluster parent, km.
-const CHILD_SIGMA_KM: f64 = 0.6;
+const CHILD_SIGMA_KM: f64 = 1.5;
 /// Radius of the disc of background draws around a seat, as a multiple of the seat spacing.
 const BACKGROUND_RADIUS: f64 = 1.5;
 /// Draws near a cluster parent before a village falls back to a background draw.
@@ -337,10 +337,11 @@ impl SampleCounty {
     ///    consecutive misses. Other towns get unique pinyin names ("Longquan Town").
     /// 3. **Villages.** Per-town counts from a negative binomial (gamma–Poisson, mean
     ///    villages/towns, variance m + m²/8), clipped to [max(1, ⌈0.4m⌉), ⌊2m⌋] and adjusted at
-    ///    random to the exact total. Positions: 70% from a Thomas process (Thomas 1949) — about
-    ///    8 villages per parent, parents N(seat, (0.45 · spacing)²) per axis, villages
-    ///    N(parent, (0.6 km)²) per axis — and 30% uniform in a disc of 1.5 spacings around the
-    ///    seat. A draw is kept only if it
+    ///    random to the exact total. Positions: 60% from a Thomas process (Thomas 1949) — about
+    ///    4 villages per parent, parents N(seat, (0.45 · spacing)²) per axis, villages
+    ///    N(parent, (1.5 km)²) per axis — and 40% uniform in a disc of 1.5 spacings around the
+    ///    seat. These settings make a 2 km community hold about 6–7 villages, as in Zhucheng
+    ///    (1,249 villages in 208 communities) and Weifang (5–8). A draw is kept only if it
     ///    lies inside the boundary, is strictly nearer (great-circle) to its own seat than to any
     ///    other (so towns are the seats' Voronoi cells), and is at least 400 m (great-circle)
     ///    from every village so far; otherwise it is redrawn. Ids are `V0001`, `V0002`, … (as

@@ -1,3 +1,4 @@
+use super::greedy::greedy_complete;
 use super::problem::CoverProblem;
 
 /// Lower bound on the cost of covering `need` more weight, given the villages already covered.
@@ -99,13 +100,20 @@ impl Residual {
 /// `upper` is the cost of a known solution (it scales the steps and stops the search once the
 /// bound proves it optimal). With `integral_costs` the bound is rounded up.
 ///
+/// Along the way, Beasley's Lagrangian heuristic turns relaxed solutions into plans: the sites
+/// with negative reduced cost, completed greedily and pruned ([`greedy_complete`]). The cheapest
+/// such plan is returned with the bound, and it tightens `upper` as the search goes.
+///
 /// # Complexity
-/// O(iterations × (K + n log n)) time for K covered pairs and n villages; O(n + m) space.
-pub fn lagrangian_cover_bound(problem: &CoverProblem<'_>, need: f64, upper: f64, integral_costs: bool, max_iterations: usize) -> f64 {
+/// O(iterations × (K + n log n)) time for K covered pairs and n villages, plus one greedy
+/// completion every tenth iteration; O(n + m) space.
+pub fn lagrangian_cover(problem: &CoverProblem<'_>, need: f64, upper: f64, integral_costs: bool, max_iterations: usize) -> LagrangianCover {
     let res = Residual::new(problem, need);
+    let mut out = LagrangianCover { bound: 0.0, primal: None, iterations: 0 };
     if res.need <= 0.0 {
-        return 0.0;
+        return out;
     }
+    let mut upper = upper;
     let cov = problem.coverage;
     let w = &problem.weights;
     let unit = w.iter().all(|&x| x == 1.0);
@@ -129,9 +137,12 @@ pub fn lagrangian_cover_bound(problem: &CoverProblem<'_>, need: f64, upper: f64,
     let mut since_improved = 0;
     let mut g = vec![0.0f64; cov.n_villages()];
     let mut order = free_list.clone();
-    for _ in 0..max_iterations {
+    let stride = 10;
+    for it in 0..max_iterations {
+        out.iterations += 1;
         // Site part.
         let mut value = 0.0;
+        let mut relaxed_open: Vec<u32> = Vec::new();
         for &v in &free_list {
             g[v as usize] = 0.0;
         }
@@ -140,6 +151,7 @@ pub fn lagrangian_cover_bound(problem: &CoverProblem<'_>, need: f64, upper: f64,
             let reduced: f64 = problem.costs[s] - cov.villages_of(s).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum::<f64>();
             if reduced < 0.0 {
                 value += reduced;
+                relaxed_open.push(s as u32);
                 for &v in cov.villages_of(s) {
                     if res.free[v as usize] {
                         g[v as usize] -= 1.0;
@@ -167,7 +179,21 @@ pub fn lagrangian_cover_bound(problem: &CoverProblem<'_>, need: f64, upper: f64,
             left -= take * w[v];
         }
         if left > 1e-9 * res.need.abs().max(1.0) {
-            return f64::INFINITY; // not even the relaxation can reach the need
+            out.bound = f64::INFINITY; // not even the relaxation can reach the need
+            return out;
+        }
+        // Lagrangian heuristic: complete the relaxed solution into a plan.
+        if it % stride == stride - 1 {
+            let mut seeds = problem.fixed.clone();
+            seeds.extend_from_slice(&relaxed_open);
+            if let Some((open, _)) = greedy_complete(problem, &seeds, need) {
+                let fixed = problem.fixed_mask();
+                let cost: f64 = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+                if cost < upper - 1e-9 * upper.abs().max(1.0) {
+                    upper = cost;
+                    out.primal = Some((open, cost));
+                }
+            }
         }
         if value > best + 1e-12 * best.abs().max(1.0) {
             best = value;
@@ -197,5 +223,17 @@ pub fn lagrangian_cover_bound(problem: &CoverProblem<'_>, need: f64, upper: f64,
             lambda[v] = (lambda[v] + step * g[v]).max(0.0);
         }
     }
-    round(best)
+    out.bound = round(best);
+    out
+}
+
+/// Result of [`lagrangian_cover`].
+#[derive(Debug, Clone)]
+pub struct LagrangianCover {
+    /// Proven lower bound on the cost of covering the need.
+    pub bound: f64,
+    /// The cheapest plan the Lagrangian heuristic found below the given upper bound, with its cost.
+    pub primal: Option<(Vec<u32>, f64)>,
+    /// Subgradient iterations run.
+    pub iterations: u64,
 }

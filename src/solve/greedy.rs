@@ -2,7 +2,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::bounds::{knapsack_cover_bound, lagrangian_cover_bound};
+use super::bounds::{knapsack_cover_bound, lagrangian_cover};
 use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
 use super::{Sense, SolveOptions, Solution};
@@ -129,8 +129,69 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     }
 
     let fixed = problem.fixed_mask();
+    let mut bound_lagrangian = 0.0f64;
+    let fixed_list: Vec<u32> = problem.fixed.clone();
+    let integral = problem.costs.iter().all(|c| c.fract() == 0.0);
+    let by_fixed = cov.covered_by(fixed_list.iter().map(|&s| s as usize));
+    let fixed_w: f64 = by_fixed.iter().zip(w).filter(|(c, _)| **c).map(|(_, x)| x).sum();
+    let bound = knapsack_cover_bound(problem, &by_fixed, need - fixed_w, integral);
+    let (mut open, mut iterations) = greedy_complete(problem, &fixed_list, need)
+        .ok_or_else(|| Error::Internal("greedy ran out of sites before reaching a reachable target".into()))?;
+    let cost_of = |open: &[u32]| open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+    let mut objective = cost_of(&open);
+    // Lagrangian bound, with Beasley's heuristic turning relaxed solutions into plans.
+    if bound < objective {
+        let lag = lagrangian_cover(problem, need, objective, integral, 300);
+        if let Some((o, c)) = lag.primal {
+            if c < objective {
+                open = o;
+                objective = c;
+            }
+        }
+        iterations += lag.iterations;
+        bound_lagrangian = lag.bound;
+    }
+    let bound = bound.max(bound_lagrangian);
+    // Improve the greedy plan by iterated local search unless it is already proven optimal.
+    let mut timed_out = false;
+    let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) {
+        let by_village = cov.transpose();
+        let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
+        let params = SearchParams::scaled(cov, options.seed, deadline);
+        let found = improve_target(problem, &by_village, &open, need, bound, &params);
+        iterations += found.iterations;
+        timed_out = found.timed_out;
+        if found.cost < objective {
+            let mut o = found.open;
+            o.sort_unstable();
+            let cost = cost_of(&o);
+            (o, cost)
+        } else {
+            (open, objective)
+        }
+    } else {
+        (open, objective)
+    };
+    let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out);
+    sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
+    sol.iterations = iterations;
+    sol.seconds = start.elapsed().as_secs_f64();
+    Ok(sol)
+}
+
+/// Lazy greedy completion from a starting set, then redundancy elimination.
+///
+/// Opens `start` (fixed sites and any seeds), then repeatedly the allowed site with the largest
+/// capped gain per cost until `need` weight is covered, then closes, most expensive first, every
+/// non-fixed site whose removal keeps `need` covered. Returns the open sites (ascending) and the
+/// number of greedy steps, or `None` when `need` cannot be reached.
+pub(crate) fn greedy_complete(problem: &CoverProblem<'_>, start: &[u32], need: f64) -> Option<(Vec<u32>, u64)> {
+    let cov = problem.coverage;
+    let w = &problem.weights;
+    let fixed = problem.fixed_mask();
     let mut covered = vec![false; cov.n_villages()];
     let mut covered_w = 0.0;
+    let mut is_open = vec![false; cov.n_sites()];
     let mut open: Vec<u32> = Vec::new();
     let take = |s: usize, covered: &mut Vec<bool>, covered_w: &mut f64| {
         for &v in cov.villages_of(s) {
@@ -140,41 +201,41 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
             }
         }
     };
-    for (s, _) in fixed.iter().enumerate().filter(|(_, f)| **f) {
-        take(s, &mut covered, &mut covered_w);
-        open.push(s as u32);
+    for &s in start {
+        if !is_open[s as usize] {
+            is_open[s as usize] = true;
+            take(s as usize, &mut covered, &mut covered_w);
+            open.push(s);
+        }
     }
-    let bound = knapsack_cover_bound(problem, &covered, need - covered_w, problem.costs.iter().all(|c| c.fract() == 0.0));
-
     let gain = |s: usize, covered: &[bool]| -> f64 { cov.villages_of(s).iter().filter(|&&v| !covered[v as usize]).map(|&v| w[v as usize]).sum() };
-    let mut heap: BinaryHeap<Candidate> = (0..cov.n_sites())
-        .filter(|&s| problem.allowed[s] && !fixed[s])
-        .map(|s| {
-            let g = gain(s, &covered).min((need - covered_w).max(0.0));
-            Candidate { key: ratio(g, problem.costs[s]), site: s as u32 }
-        })
-        .filter(|c| c.key > 0.0)
-        .collect();
     let mut iterations = 0u64;
-    while covered_w < need {
-        let Some(top) = heap.pop() else {
-            return Err(Error::Internal("greedy ran out of sites before reaching a reachable target".into()));
-        };
-        let s = top.site as usize;
-        let g = gain(s, &covered);
-        if g <= 0.0 {
-            continue;
-        }
-        let fresh = Candidate { key: ratio(g.min(need - covered_w), problem.costs[s]), site: top.site };
-        if heap.peek().is_none_or(|next| fresh >= *next) {
-            take(s, &mut covered, &mut covered_w);
-            open.push(top.site);
-            iterations += 1;
-        } else {
-            heap.push(fresh);
+    if covered_w < need {
+        let mut heap: BinaryHeap<Candidate> = (0..cov.n_sites())
+            .filter(|&s| problem.allowed[s] && !is_open[s])
+            .map(|s| {
+                let g = gain(s, &covered).min((need - covered_w).max(0.0));
+                Candidate { key: ratio(g, problem.costs[s]), site: s as u32 }
+            })
+            .filter(|c| c.key > 0.0)
+            .collect();
+        while covered_w < need {
+            let top = heap.pop()?;
+            let s = top.site as usize;
+            let g = gain(s, &covered);
+            if g <= 0.0 {
+                continue;
+            }
+            let fresh = Candidate { key: ratio(g.min(need - covered_w), problem.costs[s]), site: top.site };
+            if heap.peek().is_none_or(|next| fresh >= *next) {
+                take(s, &mut covered, &mut covered_w);
+                open.push(top.site);
+                iterations += 1;
+            } else {
+                heap.push(fresh);
+            }
         }
     }
-
     // Clean-up: close redundant sites, most expensive first.
     let mut count = vec![0u32; cov.n_villages()];
     for &s in &open {
@@ -198,35 +259,7 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     }
     open.retain(|&s| !closed[s as usize]);
     open.sort_unstable();
-    let objective: f64 = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
-    let integral = problem.costs.iter().all(|c| c.fract() == 0.0);
-    let lagrangian = if bound < objective { lagrangian_cover_bound(problem, need, objective, integral, 300) } else { bound };
-    let bound = bound.max(lagrangian);
-    // Improve the greedy plan by iterated local search unless it is already proven optimal.
-    let mut timed_out = false;
-    let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) {
-        let by_village = cov.transpose();
-        let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
-        let params = SearchParams::scaled(cov, options.seed, deadline);
-        let found = improve_target(problem, &by_village, &open, need, bound, &params);
-        iterations += found.iterations;
-        timed_out = found.timed_out;
-        if found.cost < objective {
-            let mut o = found.open;
-            o.sort_unstable();
-            let cost = o.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
-            (o, cost)
-        } else {
-            (open, objective)
-        }
-    } else {
-        (open, objective)
-    };
-    let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out);
-    sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
-    sol.iterations = iterations;
-    sol.seconds = start.elapsed().as_secs_f64();
-    Ok(sol)
+    Some((open, iterations))
 }
 
 #[cfg(test)]
