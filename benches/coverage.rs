@@ -29,7 +29,9 @@ fn plan_60(c: &mut Criterion) {
     for n in [1_000usize, 10_000, 100_000] {
         let inst = county(n);
         let opts = PlanOptions::default();
-        g.bench_with_input(BenchmarkId::from_parameter(n), &inst, |b, inst| b.iter(|| plan(inst, &opts).expect("plan")));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &inst, |b, inst| {
+            b.iter(|| plan(inst, &opts).expect("plan"))
+        });
     }
     g.finish();
 }

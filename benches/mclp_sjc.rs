@@ -37,7 +37,10 @@ fn main() {
     let optima = match std::fs::read_to_string(root.join("optima.csv")) {
         Ok(t) => t,
         Err(_) => {
-            println!("SJC data not found at {} (non-commercial licence: not copied into the project); nothing to run", root.display());
+            println!(
+                "SJC data not found at {} (non-commercial licence: not copied into the project); nothing to run",
+                root.display()
+            );
             return;
         }
     };

@@ -51,7 +51,12 @@ fn sample_county_plan_is_right_by_independent_check() {
             }
             None => {
                 if let Some((dn, s)) = nearest {
-                    assert!(dn > opts.radius, "village {} has open centre {} within {dn} m but is unassigned", v.id, sites[s].id);
+                    assert!(
+                        dn > opts.radius,
+                        "village {} has open centre {} within {dn} m but is unassigned",
+                        v.id,
+                        sites[s].id
+                    );
                 }
             }
         }

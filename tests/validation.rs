@@ -122,10 +122,15 @@ fn target_outside_unit_interval() {
 
 #[test]
 fn unknown_town() {
-    let villages: Vec<Village> = vec![Village::new("a", "T1", 119.0, 36.0, 10.0), Village::new("b", "Tx", 119.01, 36.0, 10.0)];
+    let villages: Vec<Village> =
+        vec![Village::new("a", "T1", 119.0, 36.0, 10.0), Village::new("b", "Tx", 119.01, 36.0, 10.0)];
     let copy = villages.clone();
-    let e = Instance::new(Crs::Geographic, villages.clone(), None, Some(vec![Town::new("T1")])).unwrap_err().to_string();
-    assert!(e.contains("`town` at row 1 (id 'b')") && e.contains("unknown town 'Tx'") && e.contains("known towns: T1"), "{e}");
+    let e =
+        Instance::new(Crs::Geographic, villages.clone(), None, Some(vec![Town::new("T1")])).unwrap_err().to_string();
+    assert!(
+        e.contains("`town` at row 1 (id 'b')") && e.contains("unknown town 'Tx'") && e.contains("known towns: T1"),
+        "{e}"
+    );
     assert_eq!(villages, copy);
 }
 
@@ -141,7 +146,13 @@ fn malformed_csv() {
 
 #[test]
 fn malformed_geojson() {
-    let e = read_villages_geojson_str("{\"type\": \"FeatureCollection\", \"features\": [", "v.geojson", &ColumnMap::default(), None).unwrap_err();
+    let e = read_villages_geojson_str(
+        "{\"type\": \"FeatureCollection\", \"features\": [",
+        "v.geojson",
+        &ColumnMap::default(),
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(e, Error::Parse { .. }), "{e}");
     let fc = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"id":"a","population":1}}]}"#;
     let e = read_villages_geojson_str(fc, "v.geojson", &ColumnMap::default(), None).unwrap_err().to_string();

@@ -20,7 +20,9 @@ __all__ = [
     "__version__",
     "_county_from_json_bytes",
     "_plan_from_json_bytes",
+    "covering_problem",
     "plan",
+    "plan_with_centres",
     "read_csv",
     "read_geojson",
     "sample_county",
@@ -112,6 +114,9 @@ class County:
 
     def sites_columns(self) -> dict[str, Any]:
         """Sites as columns: id, village, town, lon/lat or x/y, status, floor_area, cost."""
+
+    def coverage(self, radius: float, within_town: bool = True) -> dict[str, Any]:
+        """Sparse site -> villages coverage (CSR): ``indptr``, ``villages``, ``distances`` (metres)."""
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -234,8 +239,36 @@ def plan(
     fixed: list[str] | None = None,
     forbidden: list[str] | None = None,
     seed: int = 0,
+    time_limit: float | None = None,
 ) -> Plan:
     """Plan a county to a coverage target."""
+
+def plan_with_centres(
+    county: County,
+    centres: list[str],
+    bound: float | None = None,
+    timed_out: bool = False,
+    radius: float = 2000.0,
+    target: float = 0.6,
+    by: str = "villages",
+    within_town: bool = True,
+    objective: str = "auto",
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+) -> Plan:
+    """Plan with the given centres and an outside lower bound."""
+
+def covering_problem(
+    county: County,
+    radius: float = 2000.0,
+    target: float = 0.6,
+    by: str = "villages",
+    within_town: bool = True,
+    objective: str = "auto",
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return the covering problem behind a plan as arrays (CSR, weights, costs, fixed, allowed, need)."""
 
 def sample_county(seed: int = 2008) -> County:
     """Make the seeded synthetic sample county."""

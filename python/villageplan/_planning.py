@@ -297,6 +297,8 @@ def plan(
     fixed: Iterable[str] | None = None,
     forbidden: Iterable[str] | None = None,
     seed: int = 0,
+    time_limit: float | None = None,
+    exact: bool = False,
 ) -> Plan:
     """Plan service centres that reach a coverage target at least cost.
 
@@ -331,6 +333,14 @@ def plan(
         Ids of further sites never to open (``no_space`` sites never are).
     seed : int, default 0
         Seed of any randomised part of the solver.
+    time_limit : float, optional
+        Seconds the solver may run. When it stops early the plan is the best found so far, with
+        a valid lower bound and the status ``"time_limit"`` (never ``"optimal"`` unless proven).
+        Without a limit the search is deterministic.
+    exact : bool, default False
+        Solve the same covering problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the heuristic engine. Meant for checking the engine on
+        small and medium counties; the plan has the same shape and its bound is HiGHS's proof.
 
     Returns
     -------
@@ -369,6 +379,19 @@ def plan(
             f"plan() needs a villageplan.County, got {type(county).__name__}; make one with "
             "vp.County.from_dataframe(df), vp.read_csv(path) or vp.sample_county()"
         )
+    if exact:
+        from villageplan.exact import solve_exact
+
+        options = {
+            "radius": radius,
+            "target": target,
+            "by": by,
+            "within_town": within_town,
+            "objective": objective,
+            "fixed": _ids(fixed, "fixed"),
+            "forbidden": _ids(forbidden, "forbidden"),
+        }
+        return Plan(solve_exact(core_county, options, time_limit))
     return Plan(
         _core.plan(
             core_county,
@@ -380,5 +403,6 @@ def plan(
             _ids(fixed, "fixed"),
             _ids(forbidden, "forbidden"),
             seed,
+            time_limit,
         )
     )

@@ -185,6 +185,12 @@ impl Coverage {
     pub fn distances_of(&self, s: usize) -> &[f64] {
         &self.distances[self.offsets[s]..self.offsets[s + 1]]
     }
+    /// The raw CSR arrays: offsets (one per site, plus one), village indices and distances in
+    /// metres. Site `s` covers `villages[offsets[s]..offsets[s + 1]]`.
+    pub fn csr(&self) -> (&[usize], &[u32], &[f64]) {
+        (&self.offsets, &self.villages, &self.distances)
+    }
+
     /// `(village, distance)` pairs of site `s`.
     pub fn pairs_of(&self, s: usize) -> impl Iterator<Item = (u32, f64)> + '_ {
         self.villages_of(s).iter().copied().zip(self.distances_of(s).iter().copied())
@@ -267,7 +273,9 @@ mod tests {
     use crate::model::{Crs, Village};
 
     fn line() -> Instance {
-        let v = (0..10).map(|i| Village::new(format!("v{i}"), if i < 5 { "A" } else { "B" }, i as f64 * 1000.0, 0.0, 1.0)).collect();
+        let v = (0..10)
+            .map(|i| Village::new(format!("v{i}"), if i < 5 { "A" } else { "B" }, i as f64 * 1000.0, 0.0, 1.0))
+            .collect();
         Instance::from_villages(Crs::Planar, v).unwrap()
     }
 

@@ -149,7 +149,10 @@ impl VillageColumns {
         for (col, len) in lens {
             if let Some(len) = len {
                 if len != n {
-                    return Err(Error::param(col, format!("has {len} values but `id` has {n}; every column needs one value per village")));
+                    return Err(Error::param(
+                        col,
+                        format!("has {len} values but `id` has {n}; every column needs one value per village"),
+                    ));
                 }
             }
         }
@@ -167,7 +170,9 @@ impl VillageColumns {
             };
             let status = match &self.status {
                 Some(c) => SiteStatus::parse(&c[i]).map_err(|e| match e {
-                    Error::InvalidInput { field, reason, .. } => Error::invalid(field, Location::row_id(i, self.id[i].clone()), reason),
+                    Error::InvalidInput { field, reason, .. } => {
+                        Error::invalid(field, Location::row_id(i, self.id[i].clone()), reason)
+                    }
                     other => other,
                 })?,
                 None => SiteStatus::None,
@@ -214,7 +219,11 @@ mod tests {
     fn length_mismatch_and_bad_status() {
         let mut c = cols();
         c.population.pop();
-        assert!(c.into_instance(Crs::Geographic).unwrap_err().to_string().contains("`population`: has 1 values but `id` has 2"));
+        assert!(c
+            .into_instance(Crs::Geographic)
+            .unwrap_err()
+            .to_string()
+            .contains("`population`: has 1 values but `id` has 2"));
         let mut c = cols();
         c.status = Some(vec!["open".into(), "".into()]);
         let e = c.into_instance(Crs::Geographic).unwrap_err().to_string();

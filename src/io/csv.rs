@@ -38,10 +38,16 @@ fn read_csv_bytes(bytes: &[u8], what: &str, columns: &ColumnMap, crs: Crs) -> Re
         line: e.position().map(|p| p.line() as usize),
         reason: e.to_string(),
     };
-    let mut rdr = ::csv::ReaderBuilder::new().has_headers(true).flexible(false).trim(::csv::Trim::All).from_reader(bytes);
-    let headers: Vec<String> = rdr.headers().map_err(parse_err)?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+    let mut rdr =
+        ::csv::ReaderBuilder::new().has_headers(true).flexible(false).trim(::csv::Trim::All).from_reader(bytes);
+    let headers: Vec<String> =
+        rdr.headers().map_err(parse_err)?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
     if headers.iter().all(|h| h.is_empty()) {
-        return Err(Error::Parse { what: what.to_string(), line: Some(1), reason: "the file is empty or has no header row".into() });
+        return Err(Error::Parse {
+            what: what.to_string(),
+            line: Some(1),
+            reason: "the file is empty or has no header row".into(),
+        });
     }
     let context = if what.is_empty() { String::new() } else { format!(" in {what}") };
     let idx = columns.resolve(&headers, &context)?;
@@ -67,13 +73,21 @@ fn read_csv_bytes(bytes: &[u8], what: &str, columns: &ColumnMap, crs: Crs) -> Re
             let cell = get(k);
             if cell.is_empty() {
                 return if required {
-                    Err(Error::invalid(role, Location::row_id(row, id.clone()), "value is missing; fill it in or drop the row"))
+                    Err(Error::invalid(
+                        role,
+                        Location::row_id(row, id.clone()),
+                        "value is missing; fill it in or drop the row",
+                    ))
                 } else {
                     Ok(f64::NAN)
                 };
             }
             cell.parse::<f64>().map_err(|_| {
-                Error::invalid(role, Location::row_id(row, id.clone()), format!("'{cell}' is not a number; use a plain decimal number"))
+                Error::invalid(
+                    role,
+                    Location::row_id(row, id.clone()),
+                    format!("'{cell}' is not a number; use a plain decimal number"),
+                )
             })
         };
         cols.x.push(num(1, true)?);
@@ -128,7 +142,9 @@ mod tests {
         assert!(e.contains("`population` at row 0 (id 'V1'): 'many' is not a number"), "{e}");
         let e = read_villages_csv_str("", "v.csv", &ColumnMap::default(), Crs::Geographic).unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
-        let e = read_villages_csv_str("id,lon,lat,population\n", "v.csv", &ColumnMap::default(), Crs::Geographic).unwrap_err().to_string();
+        let e = read_villages_csv_str("id,lon,lat,population\n", "v.csv", &ColumnMap::default(), Crs::Geographic)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no rows"), "{e}");
         let m = ColumnMap { town: Some("county".into()), ..Default::default() };
         let e = read_villages_csv_str(GOOD, "v.csv", &m, Crs::Geographic).unwrap_err().to_string();

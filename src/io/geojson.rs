@@ -41,7 +41,10 @@ pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, cr
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(parse(None, "expected a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\")".into()));
     }
-    let features = doc.get("features").and_then(Value::as_array).ok_or_else(|| parse(None, "the FeatureCollection has no `features` array".into()))?;
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or_else(|| parse(None, "the FeatureCollection has no `features` array".into()))?;
     let empty = Map::new();
     let props_of = |f: &Value| f.get("properties").and_then(Value::as_object).unwrap_or(&empty).clone();
     // Every property name, in first-seen order: the "columns" of the file.
@@ -55,7 +58,10 @@ pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, cr
     }
     let feature_ids = !features.is_empty() && features.iter().all(|f| f.get("id").is_some_and(|v| !v.is_null()));
     let mut map = columns.clone();
-    if map.id.is_none() && feature_ids && ColumnMap::default().resolve_except(&available, "", &["x", "y", "population"]).is_err() {
+    if map.id.is_none()
+        && feature_ids
+        && ColumnMap::default().resolve_except(&available, "", &["x", "y", "population"]).is_err()
+    {
         map.id = Some("\u{0}feature id".into()); // sentinel: use the features' own ids
     }
     let sentinel = map.id.as_deref() == Some("\u{0}feature id");
@@ -67,8 +73,10 @@ pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, cr
     let key = |k: usize| idx[k].map(|i| avail_plus[i].clone());
     let roles = map.roles();
     let mut cols = VillageColumns::default();
-    let (mut name, mut town, mut status) = (key(4).map(|_| Vec::new()), key(5).map(|_| Vec::new()), key(7).map(|_| Vec::new()));
-    let (mut households, mut floor_area, mut cost) = (key(6).map(|_| Vec::new()), key(8).map(|_| Vec::new()), key(9).map(|_| Vec::new()));
+    let (mut name, mut town, mut status) =
+        (key(4).map(|_| Vec::new()), key(5).map(|_| Vec::new()), key(7).map(|_| Vec::new()));
+    let (mut households, mut floor_area, mut cost) =
+        (key(6).map(|_| Vec::new()), key(8).map(|_| Vec::new()), key(9).map(|_| Vec::new()));
     for (row, f) in features.iter().enumerate() {
         let props = props_of(f);
         let text_of = |v: &Value| match v {
@@ -76,18 +84,30 @@ pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, cr
             Value::Null => String::new(),
             other => other.to_string(),
         };
-        let id = if sentinel { f.get("id").map(text_of).unwrap_or_default() } else { key(0).and_then(|k| props.get(&k)).map(text_of).unwrap_or_default() };
+        let id = if sentinel {
+            f.get("id").map(text_of).unwrap_or_default()
+        } else {
+            key(0).and_then(|k| props.get(&k)).map(text_of).unwrap_or_default()
+        };
         let at = || Location::row_id(row, id.clone());
         let num = |k: usize, required: bool| -> Result<f64> {
             let v = key(k).and_then(|kk| props.get(&kk).cloned()).unwrap_or(Value::Null);
             match v {
                 Value::Number(n) => n.as_f64().ok_or_else(|| Error::invalid(roles[k].0, at(), "number out of range")),
-                Value::String(s) if !s.trim().is_empty() => s.trim().parse::<f64>().map_err(|_| Error::invalid(roles[k].0, at(), format!("'{s}' is not a number"))),
-                _ if required => Err(Error::invalid(roles[k].0, at(), "value is missing; fill it in or drop the feature")),
+                Value::String(s) if !s.trim().is_empty() => s
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| Error::invalid(roles[k].0, at(), format!("'{s}' is not a number"))),
+                _ if required => {
+                    Err(Error::invalid(roles[k].0, at(), "value is missing; fill it in or drop the feature"))
+                }
                 _ => Ok(f64::NAN),
             }
         };
-        let geometry = f.get("geometry").filter(|g| !g.is_null()).ok_or_else(|| Error::invalid("geometry", at(), "feature has no geometry; every village needs a Point"))?;
+        let geometry = f
+            .get("geometry")
+            .filter(|g| !g.is_null())
+            .ok_or_else(|| Error::invalid("geometry", at(), "feature has no geometry; every village needs a Point"))?;
         let gtype = geometry.get("type").and_then(Value::as_str).unwrap_or("?");
         if gtype != "Point" {
             return Err(Error::invalid(
@@ -96,8 +116,14 @@ pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, cr
                 format!("feature has a {gtype} geometry, but villages must be Points; convert first, e.g. with GeoPandas `gdf.representative_point()`"),
             ));
         }
-        let coords = geometry.get("coordinates").and_then(Value::as_array).filter(|c| c.len() >= 2).ok_or_else(|| Error::invalid("geometry", at(), "Point has no [x, y] coordinates"))?;
-        let c = |i: usize| coords[i].as_f64().ok_or_else(|| Error::invalid("geometry", at(), "Point coordinates must be numbers"));
+        let coords = geometry
+            .get("coordinates")
+            .and_then(Value::as_array)
+            .filter(|c| c.len() >= 2)
+            .ok_or_else(|| Error::invalid("geometry", at(), "Point has no [x, y] coordinates"))?;
+        let c = |i: usize| {
+            coords[i].as_f64().ok_or_else(|| Error::invalid("geometry", at(), "Point coordinates must be numbers"))
+        };
         cols.x.push(c(0)?);
         cols.y.push(c(1)?);
         cols.population.push(num(3, true)?);
@@ -216,12 +242,19 @@ mod tests {
 
     #[test]
     fn rejects_polygons_bad_json_and_missing_properties() {
-        let poly = FC.replacen(r#"{"type":"Point","coordinates":[119.0,36.0]}"#, r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#, 1);
+        let poly = FC.replacen(
+            r#"{"type":"Point","coordinates":[119.0,36.0]}"#,
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#,
+            1,
+        );
         let e = read_villages_geojson_str(&poly, "v.geojson", &ColumnMap::default(), None).unwrap_err().to_string();
         assert!(e.contains("Polygon geometry") && e.contains("row 0 (id 'A')"), "{e}");
-        let e = read_villages_geojson_str("{\"type\": ", "v.geojson", &ColumnMap::default(), None).unwrap_err().to_string();
+        let e =
+            read_villages_geojson_str("{\"type\": ", "v.geojson", &ColumnMap::default(), None).unwrap_err().to_string();
         assert!(e.contains("could not read v.geojson at line 1"), "{e}");
-        let e = read_villages_geojson_str(r#"{"type":"Feature"}"#, "", &ColumnMap::default(), None).unwrap_err().to_string();
+        let e = read_villages_geojson_str(r#"{"type":"Feature"}"#, "", &ColumnMap::default(), None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("FeatureCollection"), "{e}");
         let m = ColumnMap { population: Some("people".into()), ..Default::default() };
         let e = read_villages_geojson_str(FC, "v.geojson", &m, None).unwrap_err().to_string();

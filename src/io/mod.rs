@@ -9,7 +9,10 @@ pub mod columns;
 pub mod csv;
 /// GeoJSON reader and plan writer.
 pub mod geojson;
+/// OR-Library p-median reader.
+pub mod orlib;
 
 pub use self::csv::{read_villages_csv, read_villages_csv_str};
 pub use self::geojson::{plan_to_geojson, read_villages_geojson, read_villages_geojson_str, write_plan_geojson};
 pub use columns::{ColumnMap, VillageColumns};
+pub use orlib::{read_orlib_optima_str, read_orlib_pmed, read_orlib_pmed_str};

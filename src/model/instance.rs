@@ -57,7 +57,11 @@ impl From<Instance> for InstanceData {
 
 fn check_nonneg(field: &str, v: f64, at: &Location, what: &str) -> Result<()> {
     if !v.is_finite() || v < 0.0 {
-        return Err(Error::invalid(field, at.clone(), format!("{what} must be a finite number ≥ 0, got {v}; fix or drop that row")));
+        return Err(Error::invalid(
+            field,
+            at.clone(),
+            format!("{what} must be a finite number ≥ 0, got {v}; fix or drop that row"),
+        ));
     }
     Ok(())
 }
@@ -75,7 +79,12 @@ impl Instance {
     /// coordinates that look like degrees; a negative or NaN population or household count; an
     /// unknown town; a site in an unknown village or in another town than its village; a negative
     /// or NaN floor area or cost.
-    pub fn new(crs: Crs, mut villages: Vec<Village>, sites: Option<Vec<Site>>, towns: Option<Vec<Town>>) -> Result<Self> {
+    pub fn new(
+        crs: Crs,
+        mut villages: Vec<Village>,
+        sites: Option<Vec<Site>>,
+        towns: Option<Vec<Town>>,
+    ) -> Result<Self> {
         if villages.is_empty() {
             return Err(Error::param("villages", "the input has no villages; give at least one village"));
         }
@@ -84,7 +93,11 @@ impl Instance {
         for (row, v) in villages.iter().enumerate() {
             let at = Location::row_id(row, v.id.clone());
             if v.id.trim().is_empty() {
-                return Err(Error::invalid("id", Location::row(row), "village id is empty; give every village a unique id"));
+                return Err(Error::invalid(
+                    "id",
+                    Location::row(row),
+                    "village id is empty; give every village a unique id",
+                ));
             }
             if let Some(first) = village_index.insert(v.id.as_str(), row as u32) {
                 return Err(Error::invalid(
@@ -136,7 +149,8 @@ impl Instance {
                 out
             }
         };
-        let town_index: HashMap<&str, u32> = towns.iter().enumerate().map(|(i, t)| (t.name.as_str(), i as u32)).collect();
+        let town_index: HashMap<&str, u32> =
+            towns.iter().enumerate().map(|(i, t)| (t.name.as_str(), i as u32)).collect();
         let known_towns = || {
             let mut names: Vec<&str> = towns.iter().map(|t| t.name.as_str()).take(12).collect();
             if towns.len() > 12 {
@@ -152,7 +166,11 @@ impl Instance {
                     return Err(Error::invalid(
                         "town",
                         Location::row_id(row, v.id.clone()),
-                        format!("unknown town '{}'; known towns: {}. Add the town or fix the name", v.town, known_towns()),
+                        format!(
+                            "unknown town '{}'; known towns: {}. Add the town or fix the name",
+                            v.town,
+                            known_towns()
+                        ),
                     ))
                 }
             }
@@ -161,7 +179,10 @@ impl Instance {
         // Sites: given (checked) or one per village.
         let sites = match sites {
             Some(s) if s.is_empty() => {
-                return Err(Error::param("sites", "the site list is empty; give at least one candidate site, or none to use every village"))
+                return Err(Error::param(
+                    "sites",
+                    "the site list is empty; give at least one candidate site, or none to use every village",
+                ))
             }
             Some(s) => s,
             None => villages.iter().map(|v| Site::at_village(v, SiteStatus::None)).collect(),
@@ -172,25 +193,44 @@ impl Instance {
         for (row, s) in sites.iter().enumerate() {
             let at = Location::row_id(row, s.id.clone());
             if s.id.trim().is_empty() {
-                return Err(Error::invalid("site id", Location::row(row), "site id is empty; give every site a unique id"));
+                return Err(Error::invalid(
+                    "site id",
+                    Location::row(row),
+                    "site id is empty; give every site a unique id",
+                ));
             }
             if let Some(first) = site_ids.insert(s.id.as_str(), row) {
-                return Err(Error::invalid("site id", at, format!("duplicate site id (first seen at row {first}); ids must be unique")));
+                return Err(Error::invalid(
+                    "site id",
+                    at,
+                    format!("duplicate site id (first seen at row {first}); ids must be unique"),
+                ));
             }
             crs.check_position(s.x, s.y, &at)?;
             let t = *town_index.get(s.town.as_str()).ok_or_else(|| {
-                Error::invalid("town", at.clone(), format!("site names unknown town '{}'; known towns: {}", s.town, known_towns()))
+                Error::invalid(
+                    "town",
+                    at.clone(),
+                    format!("site names unknown town '{}'; known towns: {}", s.town, known_towns()),
+                )
             })?;
             let vi = match &s.village {
                 Some(vid) => {
                     let vi = *village_index.get(vid.as_str()).ok_or_else(|| {
-                        Error::invalid("village", at.clone(), format!("site names unknown village '{vid}'; use a village id from the villages table"))
+                        Error::invalid(
+                            "village",
+                            at.clone(),
+                            format!("site names unknown village '{vid}'; use a village id from the villages table"),
+                        )
                     })?;
                     if village_town[vi as usize] != t {
                         return Err(Error::invalid(
                             "town",
                             at.clone(),
-                            format!("site is in town '{}' but its village '{vid}' is in '{}'; make them agree", s.town, villages[vi as usize].town),
+                            format!(
+                                "site is in town '{}' but its village '{vid}' is in '{}'; make them agree",
+                                s.town, villages[vi as usize].town
+                            ),
                         ));
                     }
                     Some(vi)
@@ -236,7 +276,8 @@ impl Instance {
     /// # Errors
     /// As [`Instance::new`] for the sites.
     pub fn with_sites(&self, sites: Vec<Site>) -> Result<Self> {
-        Instance::new(self.crs, self.villages.clone(), Some(sites), Some(self.towns.clone())).map(|i| i.with_name(self.name.clone()))
+        Instance::new(self.crs, self.villages.clone(), Some(sites), Some(self.towns.clone()))
+            .map(|i| i.with_name(self.name.clone()))
     }
 
     /// Display name.

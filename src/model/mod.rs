@@ -2,14 +2,14 @@
 
 /// Coordinate reference: geographic degrees or planar metres.
 pub mod crs;
+/// The validated collection of villages, towns and sites.
+pub mod instance;
 /// Candidate sites for centres and their status.
 pub mod site;
 /// Towns and subdistricts, the default grouping boundary.
 pub mod town;
 /// Administrative villages.
 pub mod village;
-/// The validated collection of villages, towns and sites.
-pub mod instance;
 
 pub use crs::Crs;
 pub use instance::Instance;

@@ -1,9 +1,11 @@
 //! The planner: from a county and a coverage target to centres, communities and their cost.
 
-/// The plan, its parts and the planner.
-pub mod planner;
 /// Options of the planner.
 pub mod options;
+/// The plan, its parts and the planner.
+pub mod planner;
 
 pub use options::{CoverageBy, PlanObjective, PlanOptions};
-pub use planner::{plan, Assignment, Community, Plan, TownSummary, PLAN_FORMAT_VERSION};
+pub use planner::{
+    covering_problem, plan, plan_on, plan_with_centres, Assignment, Community, Plan, TownSummary, PLAN_FORMAT_VERSION,
+};

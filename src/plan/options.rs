@@ -87,6 +87,10 @@ pub struct PlanOptions {
     /// Seed for any randomised part of the solver.
     #[serde(default)]
     pub seed: u64,
+    /// Wall-clock limit for the solver in seconds; the best plan so far is returned with status
+    /// `time_limit` (unless proven optimal). `None` runs the full, deterministic search.
+    #[serde(default)]
+    pub time_limit: Option<f64>,
 }
 
 impl Default for PlanOptions {
@@ -100,6 +104,7 @@ impl Default for PlanOptions {
             fixed: Vec::new(),
             forbidden: Vec::new(),
             seed: 0,
+            time_limit: None,
         }
     }
 }

@@ -143,9 +143,89 @@ pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) ->
     if coverage.n_villages() != county.n_villages() || coverage.n_sites() != county.n_sites() {
         return Err(Error::param("coverage", "the coverage was built for another county; rebuild it for this one"));
     }
+    let (problem, objective) = covering_problem(county, coverage, options)?;
+    let solve_options = SolveOptions { seed: options.seed, time_limit: options.time_limit };
+    let solution = solve::target_coverage(&problem, options.target, &solve_options)?;
+    Ok(assemble(county, coverage, options.clone(), objective, solution))
+}
+
+/// A plan with the given centres (site ids; existing and `options.fixed` sites are added), as if
+/// a solver had chosen them. Used to check or import an outside solution — an exact MIP, or a
+/// planner's own proposal — with the same communities, coverage and cost accounting.
+///
+/// `bound` is a proven lower bound on the optimal objective from elsewhere (for example a MIP
+/// solver's dual bound); without one, the Lagrangian bound is computed. `timed_out` marks a
+/// solution found under a time limit.
+///
+/// # Errors
+/// As [`plan`]; also [`Error::InvalidInput`] naming `centres` for an unknown id or a site that
+/// cannot open, and [`Error::Infeasible`] when the centres do not reach the target (the message
+/// states the share they reach).
+pub fn plan_with_centres(
+    county: &Instance,
+    options: &PlanOptions,
+    centres: &[String],
+    bound: Option<f64>,
+    timed_out: bool,
+) -> Result<Plan> {
+    crate::coverage::sets::check_radius(options.radius)?;
+    solve::greedy::check_share(options.target)?;
+    let coverage = Coverage::build(county, options.radius, options.within_town)?;
+    let (problem, objective) = covering_problem(county, &coverage, options)?;
+    let mut open = problem.fixed.clone();
+    for id in centres {
+        let s = county
+            .site_index(id)
+            .ok_or_else(|| Error::param("centres", format!("unknown site id '{id}'; use ids from the sites table")))?;
+        if !problem.allowed[s] {
+            return Err(Error::param("centres", format!("site '{id}' cannot open (no_space or forbidden)")));
+        }
+        open.push(s as u32);
+    }
+    open.sort_unstable();
+    open.dedup();
+    let total = problem.total_weight();
+    let covered = coverage.covered_by(open.iter().map(|&s| s as usize));
+    let reached: f64 = covered.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+    if reached < options.target * total - 1e-9 * total {
+        return Err(Error::Infeasible {
+            reason: format!(
+                "the given centres cover {:.2}% of {}, short of the {:.1}% target",
+                100.0 * reached / total,
+                options.by.as_str(),
+                100.0 * options.target
+            ),
+            achievable: reached / total,
+        });
+    }
+    let fixed = problem.fixed_mask();
+    let cost = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+    let integral = problem.costs.iter().all(|c| c.fract() == 0.0);
+    let bound = match bound {
+        Some(b) => b,
+        None => {
+            solve::bounds::lagrangian_cover(&problem, options.target * total - 1e-9 * total, cost, integral, 300).bound
+        }
+    };
+    let solution = Solution::certify(open, cost, bound.min(cost), solve::Sense::Minimize, timed_out);
+    Ok(assemble(county, &coverage, options.clone(), objective, solution))
+}
+
+/// The covering problem a plan solves: weights, costs, fixed and allowed sites from the county
+/// and the options, and the objective resolved from `auto`.
+///
+/// # Errors
+/// As [`plan`] for the options.
+pub fn covering_problem<'a>(
+    county: &Instance,
+    coverage: &'a Coverage,
+    options: &PlanOptions,
+) -> Result<(CoverProblem<'a>, PlanObjective)> {
     let sites = county.sites();
     let find = |field: &str, id: &str| {
-        county.site_index(id).ok_or_else(|| Error::param(field, format!("unknown site id '{id}'; use ids from the sites table")))
+        county
+            .site_index(id)
+            .ok_or_else(|| Error::param(field, format!("unknown site id '{id}'; use ids from the sites table")))
     };
     let mut fixed: Vec<u32> = (0..sites.len()).filter(|&s| sites[s].status.is_fixed_open()).map(|s| s as u32).collect();
     let mut allowed: Vec<bool> = sites.iter().map(|s| !s.status.is_forbidden()).collect();
@@ -155,7 +235,10 @@ pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) ->
     for id in &options.fixed {
         let s = find("fixed", id)?;
         if !allowed[s] {
-            return Err(Error::param("fixed", format!("site '{id}' is fixed open but cannot open (no_space or forbidden)")));
+            return Err(Error::param(
+                "fixed",
+                format!("site '{id}' is fixed open but cannot open (no_space or forbidden)"),
+            ));
         }
         fixed.push(s as u32);
     }
@@ -215,13 +298,17 @@ pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) ->
             villages.iter().map(|v| v.population).collect()
         }
     };
-    let problem = CoverProblem { coverage, weights, costs, fixed, allowed };
-    let solution = solve::target_coverage(&problem, options.target, &SolveOptions { seed: options.seed, time_limit: None })?;
-    Ok(assemble(county, coverage, options.clone(), objective, solution))
+    Ok((CoverProblem { coverage, weights, costs, fixed, allowed }, objective))
 }
 
 /// Communities, assignments and coverage figures from a solution.
-fn assemble(county: &Instance, coverage: &Coverage, options: PlanOptions, objective: PlanObjective, mut solution: Solution) -> Plan {
+fn assemble(
+    county: &Instance,
+    coverage: &Coverage,
+    options: PlanOptions,
+    objective: PlanObjective,
+    mut solution: Solution,
+) -> Plan {
     solution.assignment = Vec::new();
     let sites = county.sites();
     let villages = county.villages();
@@ -296,7 +383,14 @@ impl Plan {
         let towns = self.county.towns();
         let mut out: Vec<TownSummary> = towns
             .iter()
-            .map(|t| TownSummary { town: t.name.clone(), villages: 0, covered: 0, population: 0.0, covered_population: 0.0, centres: 0 })
+            .map(|t| TownSummary {
+                town: t.name.clone(),
+                villages: 0,
+                covered: 0,
+                population: 0.0,
+                covered_population: 0.0,
+                centres: 0,
+            })
             .collect();
         let vt = self.county.village_towns();
         for (a, v) in self.assignments.iter().zip(self.county.villages()) {
@@ -330,8 +424,11 @@ impl Plan {
     /// * [`Error::InvalidInput`] naming `format_version` for a plan of another format version;
     /// * any validation error of the embedded county.
     pub fn from_json(text: &str) -> Result<Plan> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Error::Parse { what: "plan JSON".into(), line: Some(e.line()), reason: e.to_string() })?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Parse {
+            what: "plan JSON".into(),
+            line: Some(e.line()),
+            reason: e.to_string(),
+        })?;
         match value.get("format_version").and_then(|v| v.as_u64()) {
             Some(v) if v == PLAN_FORMAT_VERSION as u64 => {}
             Some(v) => {
@@ -342,7 +439,11 @@ impl Plan {
             }
             None => return Err(Error::Parse { what: "plan JSON".into(), line: None, reason: "no `format_version` field: this is not a villageplan plan".into() }),
         }
-        serde_json::from_value(value).map_err(|e| Error::Parse { what: "plan JSON".into(), line: None, reason: e.to_string() })
+        serde_json::from_value(value).map_err(|e| Error::Parse {
+            what: "plan JSON".into(),
+            line: None,
+            reason: e.to_string(),
+        })
     }
 
     /// Write the plan as JSON to `path`.
@@ -373,7 +474,13 @@ mod tests {
     fn county() -> Instance {
         let mut v = Vec::new();
         for i in 0..12 {
-            v.push(Village::new(format!("v{i}"), if i < 6 { "A" } else { "B" }, (i % 6) as f64 * 900.0, (i / 6) as f64 * 800.0, 100.0 + i as f64));
+            v.push(Village::new(
+                format!("v{i}"),
+                if i < 6 { "A" } else { "B" },
+                (i % 6) as f64 * 900.0,
+                (i / 6) as f64 * 800.0,
+                100.0 + i as f64,
+            ));
         }
         Instance::from_villages(Crs::Planar, v).unwrap()
     }
@@ -430,10 +537,15 @@ mod tests {
         sites[3].cost = Some(10.0);
         let e = plan(&c.with_sites(sites).unwrap(), &PlanOptions::default()).unwrap_err().to_string();
         assert!(e.contains("objective='count'"), "{e}");
-        let v: Vec<Village> = c.villages().iter().cloned().map(|mut v| {
-            v.population = 0.0;
-            v
-        }).collect();
+        let v: Vec<Village> = c
+            .villages()
+            .iter()
+            .cloned()
+            .map(|mut v| {
+                v.population = 0.0;
+                v
+            })
+            .collect();
         let z = Instance::from_villages(Crs::Planar, v).unwrap();
         let e = plan(&z, &PlanOptions::default().by(CoverageBy::Population)).unwrap_err().to_string();
         assert!(e.contains("total population is 0"), "{e}");

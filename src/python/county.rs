@@ -7,7 +7,7 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
-use super::convert::{crs_name, opt_vec, parse_crs, py_repr, to_vec, Columns};
+use super::convert::{crs_name, opt_vec, parse_crs, py_repr, to_i64, to_vec, Columns};
 use super::error::{attached, detached};
 use crate::error::{Error, Result};
 use crate::io::{self, ColumnMap, VillageColumns};
@@ -173,6 +173,20 @@ impl PyCounty {
             .f64("floor_area", s.iter().map(|s| s.floor_area.unwrap_or(f64::NAN)).collect())?
             .f64("cost", s.iter().map(|s| s.cost.unwrap_or(f64::NAN)).collect())?
             .finish())
+    }
+
+    /// The sparse coverage (CSR) of the county's sites at a radius: `indptr`, `villages`,
+    /// `distances` (metres). Site `s` covers `villages[indptr[s]:indptr[s+1]]`.
+    #[pyo3(signature = (radius, within_town=true))]
+    fn coverage<'py>(&self, py: Python<'py>, radius: f64, within_town: bool) -> PyResult<Bound<'py, PyDict>> {
+        let inner = Arc::clone(&self.inner);
+        let cov = detached(py, move || crate::coverage::Coverage::build(&inner, radius, within_town))?;
+        let (offsets, villages, distances) = cov.csr();
+        Columns::new(py)
+            .i64("indptr", offsets.iter().map(|&o| to_i64(o)).collect())?
+            .i64("villages", villages.iter().map(|&v| i64::from(v)).collect())?
+            .f64("distances", distances.to_vec())
+            .map(Columns::finish)
     }
 
     /// Pickle support: rebuild from the JSON bytes (which are validated again).

@@ -29,6 +29,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<county::PyCounty>()?;
     m.add_class::<plan::PyPlan>()?;
     m.add_function(wrap_pyfunction!(plan::plan_county, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::plan_with_centres, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::covering_problem, m)?)?;
     m.add_function(wrap_pyfunction!(county::sample_county, m)?)?;
     m.add_function(wrap_pyfunction!(county::read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(county::read_geojson, m)?)?;

@@ -318,11 +318,42 @@ pub fn _plan_from_json_bytes(py: Python<'_>, data: &[u8]) -> PyResult<PyPlan> {
 // the crate's defaults.
 const _: () = assert!(crate::defaults::SERVICE_RADIUS_M == 2000.0 && crate::defaults::COVERAGE_TARGET == 0.6);
 
+/// Plan options from the Python keyword arguments.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn options(
+    radius: f64,
+    target: f64,
+    by: &str,
+    within_town: bool,
+    objective: &str,
+    fixed: Option<Vec<String>>,
+    forbidden: Option<Vec<String>>,
+    seed: u64,
+    time_limit: Option<f64>,
+) -> Result<PlanOptions> {
+    if let Some(t) = time_limit {
+        if t.is_nan() || t < 0.0 {
+            return Err(Error::param("time_limit", format!("time limit must be ≥ 0 seconds, got {t}")));
+        }
+    }
+    Ok(PlanOptions {
+        radius,
+        target,
+        by: CoverageBy::parse(by)?,
+        within_town,
+        objective: PlanObjective::parse(objective)?,
+        fixed: fixed.unwrap_or_default(),
+        forbidden: forbidden.unwrap_or_default(),
+        seed,
+        time_limit,
+    })
+}
+
 /// Plan a county to a coverage target (see the Python docstring of `villageplan.plan`).
 #[pyfunction]
 #[pyo3(signature = (
     county, radius=2000.0, target=0.6, by="villages",
-    within_town=true, objective="auto", fixed=None, forbidden=None, seed=0
+    within_town=true, objective="auto", fixed=None, forbidden=None, seed=0, time_limit=None
 ))]
 #[pyo3(name = "plan")]
 #[allow(clippy::too_many_arguments)]
@@ -337,19 +368,77 @@ pub fn plan_county(
     fixed: Option<Vec<String>>,
     forbidden: Option<Vec<String>>,
     seed: u64,
+    time_limit: Option<f64>,
 ) -> PyResult<PyPlan> {
-    let options = attached(py, || {
-        Ok(PlanOptions {
-            radius,
-            target,
-            by: CoverageBy::parse(by)?,
-            within_town,
-            objective: PlanObjective::parse(objective)?,
-            fixed: fixed.unwrap_or_default(),
-            forbidden: forbidden.unwrap_or_default(),
-            seed,
-        })
-    })?;
+    let options =
+        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, seed, time_limit))?;
     let instance = &*county.get().inner;
     detached(py, || core::plan(instance, &options)).map(PyPlan::new)
+}
+
+/// The covering problem behind a plan, as arrays (see `villageplan.exact`).
+#[pyfunction]
+#[pyo3(signature = (
+    county, radius=2000.0, target=0.6, by="villages", within_town=true, objective="auto", fixed=None, forbidden=None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn covering_problem<'py>(
+    py: Python<'py>,
+    county: &Bound<'py, PyCounty>,
+    radius: f64,
+    target: f64,
+    by: &str,
+    within_town: bool,
+    objective: &str,
+    fixed: Option<Vec<String>>,
+    forbidden: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let options = attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None))?;
+    let instance = &*county.get().inner;
+    let coverage = detached(py, || {
+        crate::coverage::sets::check_radius(radius)?;
+        crate::solve::greedy::check_share(target)?;
+        crate::coverage::Coverage::build(instance, radius, within_town)
+    })?;
+    let (problem, kind) = attached(py, || core::covering_problem(instance, &coverage, &options))?;
+    let (offsets, villages, _) = coverage.csr();
+    let fixed_mask = problem.fixed_mask();
+    let total = problem.total_weight();
+    let dict = Columns::new(py)
+        .i64("indptr", offsets.iter().map(|&o| to_i64(o)).collect())?
+        .i64("villages", villages.iter().map(|&v| i64::from(v)).collect())?
+        .f64("weights", problem.weights.clone())?
+        .f64("costs", problem.costs.clone())?
+        .finish();
+    dict.set_item("fixed", fixed_mask)?;
+    dict.set_item("allowed", problem.allowed.clone())?;
+    dict.set_item("need", options.target * total - 1e-9 * total)?;
+    dict.set_item("objective", if kind == PlanObjective::Cost { "cost" } else { "count" })?;
+    Ok(dict)
+}
+
+/// A plan with given centres and an outside bound (see `villageplan.exact`).
+#[pyfunction]
+#[pyo3(signature = (
+    county, centres, bound=None, timed_out=false, radius=2000.0, target=0.6, by="villages",
+    within_town=true, objective="auto", fixed=None, forbidden=None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn plan_with_centres(
+    py: Python<'_>,
+    county: &Bound<'_, PyCounty>,
+    centres: Vec<String>,
+    bound: Option<f64>,
+    timed_out: bool,
+    radius: f64,
+    target: f64,
+    by: &str,
+    within_town: bool,
+    objective: &str,
+    fixed: Option<Vec<String>>,
+    forbidden: Option<Vec<String>>,
+) -> PyResult<PyPlan> {
+    let options = attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None))?;
+    let instance = &*county.get().inner;
+    detached(py, || core::plan_with_centres(instance, &options, &centres, bound, timed_out)).map(PyPlan::new)
 }

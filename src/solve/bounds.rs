@@ -22,7 +22,13 @@ pub fn knapsack_cover_bound(problem: &CoverProblem<'_>, covered: &[bool], need: 
     let mut items: Vec<(f64, f64)> = (0..problem.coverage.n_sites())
         .filter(|&s| problem.allowed[s] && !fixed[s])
         .filter_map(|s| {
-            let g: f64 = problem.coverage.villages_of(s).iter().filter(|&&v| !covered[v as usize]).map(|&v| problem.weights[v as usize]).sum();
+            let g: f64 = problem
+                .coverage
+                .villages_of(s)
+                .iter()
+                .filter(|&&v| !covered[v as usize])
+                .map(|&v| problem.weights[v as usize])
+                .sum();
             (g > 0.0).then_some((g, problem.costs[s]))
         })
         .collect();
@@ -107,7 +113,13 @@ impl Residual {
 /// # Complexity
 /// O(iterations × (K + n log n)) time for K covered pairs and n villages, plus one greedy
 /// completion every tenth iteration; O(n + m) space.
-pub fn lagrangian_cover(problem: &CoverProblem<'_>, need: f64, upper: f64, integral_costs: bool, max_iterations: usize) -> LagrangianCover {
+pub fn lagrangian_cover(
+    problem: &CoverProblem<'_>,
+    need: f64,
+    upper: f64,
+    integral_costs: bool,
+    max_iterations: usize,
+) -> LagrangianCover {
     let res = Residual::new(problem, need);
     let mut out = LagrangianCover { bound: 0.0, primal: None, iterations: 0 };
     if res.need <= 0.0 {
@@ -148,7 +160,13 @@ pub fn lagrangian_cover(problem: &CoverProblem<'_>, need: f64, upper: f64, integ
         }
         for &s in &res.sites {
             let s = s as usize;
-            let reduced: f64 = problem.costs[s] - cov.villages_of(s).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum::<f64>();
+            let reduced: f64 = problem.costs[s]
+                - cov
+                    .villages_of(s)
+                    .iter()
+                    .filter(|&&v| res.free[v as usize])
+                    .map(|&v| lambda[v as usize])
+                    .sum::<f64>();
             if reduced < 0.0 {
                 value += reduced;
                 relaxed_open.push(s as u32);
@@ -188,7 +206,11 @@ pub fn lagrangian_cover(problem: &CoverProblem<'_>, need: f64, upper: f64, integ
             seeds.extend_from_slice(&relaxed_open);
             if let Some((open, _)) = greedy_complete(problem, &seeds, need) {
                 let fixed = problem.fixed_mask();
-                let cost: f64 = open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+                let cost: f64 = open
+                    .iter()
+                    .filter(|&&s| !fixed[s as usize])
+                    .map(|&s| problem.costs[s as usize])
+                    .fold(0.0, |a, b| a + b);
                 if cost < upper - 1e-9 * upper.abs().max(1.0) {
                     upper = cost;
                     out.primal = Some((open, cost));
@@ -209,10 +231,17 @@ pub fn lagrangian_cover(problem: &CoverProblem<'_>, need: f64, upper: f64, integ
             break;
         }
         // Subgradient step (only on components that can move).
-        let norm: f64 = free_list.iter().map(|&v| {
-            let gv = g[v as usize];
-            if lambda[v as usize] <= 0.0 && gv < 0.0 { 0.0 } else { gv * gv }
-        }).sum();
+        let norm: f64 = free_list
+            .iter()
+            .map(|&v| {
+                let gv = g[v as usize];
+                if lambda[v as usize] <= 0.0 && gv < 0.0 {
+                    0.0
+                } else {
+                    gv * gv
+                }
+            })
+            .sum();
         if norm <= 0.0 {
             break; // the relaxed solution is feasible: its value is the optimum of the relaxation
         }

@@ -55,12 +55,25 @@ pub(crate) fn derive_seed(seed: u64, k: u64) -> u64 {
 /// redundant, most expensive first. A move is kept when the cost does not rise (plateaus are
 /// allowed) and undone otherwise. Chains run in parallel from different seeds; the cheapest
 /// result wins, ties to the lower chain. The search stops at `bound` (proven optimal).
-pub(crate) fn improve_target(p: &CoverProblem<'_>, by_village: &Coverage, start: &[u32], need: f64, bound: f64, params: &SearchParams) -> SearchResult {
-    let results: Vec<SearchResult> =
-        (0..params.chains).into_par_iter().map(|k| target_chain(p, by_village, start, need, bound, params, derive_seed(params.seed, k as u64))).collect();
+pub(crate) fn improve_target(
+    p: &CoverProblem<'_>,
+    by_village: &Coverage,
+    start: &[u32],
+    need: f64,
+    bound: f64,
+    params: &SearchParams,
+) -> SearchResult {
+    let results: Vec<SearchResult> = (0..params.chains)
+        .into_par_iter()
+        .map(|k| target_chain(p, by_village, start, need, bound, params, derive_seed(params.seed, k as u64)))
+        .collect();
     let iterations = results.iter().map(|r| r.iterations).sum();
     let timed_out = results.iter().any(|r| r.timed_out);
-    let mut best = results.into_iter().enumerate().min_by(|a, b| a.1.cost.total_cmp(&b.1.cost).then(a.0.cmp(&b.0))).map(|(_, r)| r);
+    let mut best = results
+        .into_iter()
+        .enumerate()
+        .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost).then(a.0.cmp(&b.0)))
+        .map(|(_, r)| r);
     match best.take() {
         Some(mut r) => {
             r.iterations = iterations;
@@ -79,7 +92,15 @@ fn ratio(gain: f64, cost: f64) -> f64 {
     }
 }
 
-fn target_chain(p: &CoverProblem<'_>, by_village: &Coverage, start: &[u32], need: f64, bound: f64, params: &SearchParams, seed: u64) -> SearchResult {
+fn target_chain(
+    p: &CoverProblem<'_>,
+    by_village: &Coverage,
+    start: &[u32],
+    need: f64,
+    bound: f64,
+    params: &SearchParams,
+    seed: u64,
+) -> SearchResult {
     let fixed = p.fixed_mask();
     let m = p.coverage.n_sites();
     let mut st = CoverState::new(p, by_village, start);
@@ -88,7 +109,8 @@ fn target_chain(p: &CoverProblem<'_>, by_village: &Coverage, start: &[u32], need
     let mut best_open = st.open_list();
     let mut current = st.cost;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let candidates: Vec<usize> = (0..m).filter(|&s| p.allowed[s] && !fixed[s] && !p.coverage.villages_of(s).is_empty()).collect();
+    let candidates: Vec<usize> =
+        (0..m).filter(|&s| p.allowed[s] && !fixed[s] && !p.coverage.villages_of(s).is_empty()).collect();
     let mut tabu = vec![usize::MAX; m];
     let mut log: Vec<(usize, bool)> = Vec::new();
     let mut iterations = 0u64;

@@ -5,7 +5,7 @@ use std::time::Instant;
 use super::bounds::{knapsack_cover_bound, lagrangian_cover};
 use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
-use super::{Sense, SolveOptions, Solution};
+use super::{Sense, Solution, SolveOptions};
 use crate::error::{Error, Result};
 
 /// A heap entry: a site and its (possibly stale) gain-per-cost key. Ties go to the lower index,
@@ -137,7 +137,9 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     let bound = knapsack_cover_bound(problem, &by_fixed, need - fixed_w, integral);
     let (mut open, mut iterations) = greedy_complete(problem, &fixed_list, need)
         .ok_or_else(|| Error::Internal("greedy ran out of sites before reaching a reachable target".into()))?;
-    let cost_of = |open: &[u32]| open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b);
+    let cost_of = |open: &[u32]| {
+        open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b)
+    };
     let mut objective = cost_of(&open);
     // Lagrangian bound, with Beasley's heuristic turning relaxed solutions into plans.
     if bound < objective {
@@ -173,7 +175,10 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
         (open, objective)
     };
     let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out);
-    sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
+    sol.assignment = crate::group::assign_nearest(cov, &sol.open)
+        .into_iter()
+        .map(|a| a.map(|(k, _)| sol.open[k as usize]))
+        .collect();
     sol.iterations = iterations;
     sol.seconds = start.elapsed().as_secs_f64();
     Ok(sol)
@@ -208,7 +213,9 @@ pub(crate) fn greedy_complete(problem: &CoverProblem<'_>, start: &[u32], need: f
             open.push(s);
         }
     }
-    let gain = |s: usize, covered: &[bool]| -> f64 { cov.villages_of(s).iter().filter(|&&v| !covered[v as usize]).map(|&v| w[v as usize]).sum() };
+    let gain = |s: usize, covered: &[bool]| -> f64 {
+        cov.villages_of(s).iter().filter(|&&v| !covered[v as usize]).map(|&v| w[v as usize]).sum()
+    };
     let mut iterations = 0u64;
     if covered_w < need {
         let mut heap: BinaryHeap<Candidate> = (0..cov.n_sites())
@@ -247,7 +254,8 @@ pub(crate) fn greedy_complete(problem: &CoverProblem<'_>, start: &[u32], need: f
     order.sort_by(|a, b| problem.costs[*b as usize].total_cmp(&problem.costs[*a as usize]).then(b.cmp(a)));
     let mut closed = vec![false; cov.n_sites()];
     for s in order {
-        let loss: f64 = cov.villages_of(s as usize).iter().filter(|&&v| count[v as usize] == 1).map(|&v| w[v as usize]).sum();
+        let loss: f64 =
+            cov.villages_of(s as usize).iter().filter(|&&v| count[v as usize] == 1).map(|&v| w[v as usize]).sum();
         if covered_w - loss >= need {
             covered_w -= loss;
             for &v in cov.villages_of(s as usize) {

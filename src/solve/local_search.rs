@@ -284,18 +284,21 @@ impl<'a> SwapSearch<'a> {
                 }
             }
             // Every other pair has extra = 0: the best is the largest gain with the smallest loss.
-            let fg = inst.free.iter().copied().filter(|&f| !self.open[f as usize]).fold(None, |acc: Option<u32>, f| {
-                match acc {
-                    Some(a) if self.gain[a as usize] >= self.gain[f as usize] => Some(a),
-                    _ => Some(f),
-                }
-            });
-            let rl = (0..self.sites.len()).filter(|&r| !inst.fixed[self.sites[r] as usize]).fold(None, |acc: Option<usize>, r| {
-                match acc {
+            let fg =
+                inst.free.iter().copied().filter(|&f| !self.open[f as usize]).fold(
+                    None,
+                    |acc: Option<u32>, f| match acc {
+                        Some(a) if self.gain[a as usize] >= self.gain[f as usize] => Some(a),
+                        _ => Some(f),
+                    },
+                );
+            let rl = (0..self.sites.len()).filter(|&r| !inst.fixed[self.sites[r] as usize]).fold(
+                None,
+                |acc: Option<usize>, r| match acc {
                     Some(a) if self.loss[a] <= self.loss[r] => Some(a),
                     _ => Some(r),
-                }
-            });
+                },
+            );
             if let (Some(f), Some(r)) = (fg, rl) {
                 consider(r, f, self.gain[f as usize] - self.loss[r] + self.extra[r * m + f as usize]);
             }

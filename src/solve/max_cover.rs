@@ -9,7 +9,7 @@ use super::bounds::Residual;
 use super::cover_search::{derive_seed, SearchParams};
 use super::cover_state::CoverState;
 use super::problem::CoverProblem;
-use super::{Sense, SolveOptions, Solution};
+use super::{Sense, Solution, SolveOptions};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 
@@ -26,9 +26,10 @@ pub enum CoverLimit {
 impl CoverLimit {
     fn check(self, n_fixed: usize) -> Result<()> {
         match self {
-            CoverLimit::Sites(p) if p < n_fixed => {
-                Err(Error::param("p", format!("p = {p} is smaller than the {n_fixed} sites fixed open; raise p to at least {n_fixed}")))
-            }
+            CoverLimit::Sites(p) if p < n_fixed => Err(Error::param(
+                "p",
+                format!("p = {p} is smaller than the {n_fixed} sites fixed open; raise p to at least {n_fixed}"),
+            )),
             CoverLimit::Budget(b) if !b.is_finite() || b < 0.0 => {
                 Err(Error::param("budget", format!("budget must be a finite amount ≥ 0, got {b}")))
             }
@@ -91,7 +92,11 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
     if let CoverLimit::Budget(b) = limit {
         // Best single affordable site, for the budgeted greedy's guarantee.
         let base = CoverState::new(problem, &by_village, &fixed_list);
-        if let Some(&s) = candidates.iter().filter(|&&s| problem.costs[s] <= b).max_by(|&&a, &&c| base.gain[a].total_cmp(&base.gain[c]).then(c.cmp(&a))) {
+        if let Some(&s) = candidates
+            .iter()
+            .filter(|&&s| problem.costs[s] <= b)
+            .max_by(|&&a, &&c| base.gain[a].total_cmp(&base.gain[c]).then(c.cmp(&a)))
+        {
             if base.gain[s] > st.covered - base.covered {
                 let mut single = base;
                 single.open_site(s, true);
@@ -114,11 +119,26 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
         let params = SearchParams::scaled(cov, options.seed, deadline);
         let results: Vec<(f64, Vec<u32>, u64, bool)> = (0..params.chains)
             .into_par_iter()
-            .map(|k| max_chain(problem, &by_village, &candidates, &greedy_open, limit, bound, &params, derive_seed(params.seed, k as u64)))
+            .map(|k| {
+                max_chain(
+                    problem,
+                    &by_village,
+                    &candidates,
+                    &greedy_open,
+                    limit,
+                    bound,
+                    &params,
+                    derive_seed(params.seed, k as u64),
+                )
+            })
             .collect();
         iterations = results.iter().map(|r| r.2).sum();
         timed_out = results.iter().any(|r| r.3);
-        let best = results.into_iter().enumerate().max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0))).map(|(_, r)| r);
+        let best = results
+            .into_iter()
+            .enumerate()
+            .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0)))
+            .map(|(_, r)| r);
         match best {
             Some((v, o, _, _)) if v > greedy_value => (o, v),
             _ => (greedy_open, greedy_value),
@@ -128,9 +148,13 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
     };
     // Recompute the objective from scratch so that it carries no incremental rounding.
     let covered = cov.covered_by(open.iter().map(|&s| s as usize));
-    let objective: f64 = covered.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).fold(0.0, |a, b| a + b);
+    let objective: f64 =
+        covered.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).fold(0.0, |a, b| a + b);
     let mut sol = Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out);
-    sol.assignment = crate::group::assign_nearest(cov, &sol.open).into_iter().map(|a| a.map(|(k, _)| sol.open[k as usize])).collect();
+    sol.assignment = crate::group::assign_nearest(cov, &sol.open)
+        .into_iter()
+        .map(|a| a.map(|(k, _)| sol.open[k as usize]))
+        .collect();
     sol.iterations = iterations;
     sol.seconds = start.elapsed().as_secs_f64();
     Ok(sol)
@@ -138,7 +162,13 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
 
 /// Greedily add sites by gain (per cost under a budget) until the limit, skipping `tabu` sites
 /// and at most `max_adds` additions.
-fn fill(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverLimit, tabu: &[usize], max_adds: usize) -> Vec<usize> {
+fn fill(
+    st: &mut CoverState<'_, '_>,
+    candidates: &[usize],
+    limit: CoverLimit,
+    tabu: &[usize],
+    max_adds: usize,
+) -> Vec<usize> {
     let p = st.p;
     let mut added = Vec::new();
     let spent = |st: &CoverState<'_, '_>| st.cost;
@@ -266,7 +296,9 @@ fn max_chain(
             let fits: Vec<usize> = candidates
                 .iter()
                 .copied()
-                .filter(|&t| !trial.open[t] && trial.gain[t] > 0.0 && !closed_now.contains(&t) && swap_fits(&trial, limit, t))
+                .filter(|&t| {
+                    !trial.open[t] && trial.gain[t] > 0.0 && !closed_now.contains(&t) && swap_fits(&trial, limit, t)
+                })
                 .collect();
             if fits.is_empty() {
                 break;
@@ -299,7 +331,13 @@ fn max_chain(
 ///
 /// # Complexity
 /// O(iterations · (K + m log m)).
-pub fn lagrangian_max_cover_bound(problem: &CoverProblem<'_>, limit: CoverLimit, lower: f64, integral: bool, max_iterations: usize) -> f64 {
+pub fn lagrangian_max_cover_bound(
+    problem: &CoverProblem<'_>,
+    limit: CoverLimit,
+    lower: f64,
+    integral: bool,
+    max_iterations: usize,
+) -> f64 {
     let cov = problem.coverage;
     let res = Residual::new(problem, 0.0);
     let fixed_w = -res.need; // Residual::new with need 0 leaves −(weight covered by fixed sites)
@@ -333,7 +371,12 @@ pub fn lagrangian_max_cover_bound(problem: &CoverProblem<'_>, limit: CoverLimit,
         }
         values.clear();
         for &s in &res.sites {
-            let a: f64 = cov.villages_of(s as usize).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum();
+            let a: f64 = cov
+                .villages_of(s as usize)
+                .iter()
+                .filter(|&&v| res.free[v as usize])
+                .map(|&v| lambda[v as usize])
+                .sum();
             values.push((a, s));
         }
         let mut chosen: Vec<(u32, f64)> = Vec::new();
@@ -356,7 +399,13 @@ pub fn lagrangian_max_cover_bound(problem: &CoverProblem<'_>, limit: CoverLimit,
                         break;
                     }
                     let cs = c[s as usize];
-                    let x = if cs <= left { 1.0 } else if cs > 0.0 { left / cs } else { 1.0 };
+                    let x = if cs <= left {
+                        1.0
+                    } else if cs > 0.0 {
+                        left / cs
+                    } else {
+                        1.0
+                    };
                     if x <= 0.0 {
                         break;
                     }
@@ -386,10 +435,17 @@ pub fn lagrangian_max_cover_bound(problem: &CoverProblem<'_>, limit: CoverLimit,
         if round(best) <= lower + 1e-9 * lower.abs().max(1.0) || mu < 1e-4 {
             break;
         }
-        let norm: f64 = free.iter().map(|&v| {
-            let gv = g[v as usize];
-            if lambda[v as usize] <= 0.0 && gv > 0.0 { 0.0 } else { gv * gv }
-        }).sum();
+        let norm: f64 = free
+            .iter()
+            .map(|&v| {
+                let gv = g[v as usize];
+                if lambda[v as usize] <= 0.0 && gv > 0.0 {
+                    0.0
+                } else {
+                    gv * gv
+                }
+            })
+            .sum();
         if norm <= 0.0 {
             break;
         }
@@ -436,7 +492,9 @@ mod tests {
             }
             let ok = match limit {
                 CoverLimit::Sites(k) => sites.len() <= k,
-                CoverLimit::Budget(b) => sites.iter().filter(|&&s| !fixed[s]).map(|&s| p.costs[s]).sum::<f64>() <= b + 1e-9,
+                CoverLimit::Budget(b) => {
+                    sites.iter().filter(|&&s| !fixed[s]).map(|&s| p.costs[s]).sum::<f64>() <= b + 1e-9
+                }
             };
             if ok {
                 let c = p.coverage.covered_by(sites);
@@ -464,14 +522,25 @@ mod tests {
                 let opt = brute(&p, limit);
                 assert!(sol.bound >= opt - 1e-9, "seed {seed} {limit:?}: bound {} below optimum {opt}", sol.bound);
                 assert!(sol.objective <= opt + 1e-9);
-                assert!((sol.objective - opt).abs() < 1e-9, "seed {seed} {limit:?}: {} vs optimum {opt}", sol.objective);
+                assert!(
+                    (sol.objective - opt).abs() < 1e-9,
+                    "seed {seed} {limit:?}: {} vs optimum {opt}",
+                    sol.objective
+                );
                 if sol.status == Status::Optimal {
                     assert!((sol.bound - opt).abs() < 1e-9);
                 }
                 assert!(!sol.open.contains(&3));
                 match limit {
                     CoverLimit::Sites(k) => assert!(sol.open.len() <= k),
-                    CoverLimit::Budget(b) => assert!(sol.open.iter().filter(|&&s| s != 5 || seed % 2 == 1).map(|&s| p.costs[s as usize]).sum::<f64>() <= b + 1e-9),
+                    CoverLimit::Budget(b) => assert!(
+                        sol.open
+                            .iter()
+                            .filter(|&&s| s != 5 || seed % 2 == 1)
+                            .map(|&s| p.costs[s as usize])
+                            .sum::<f64>()
+                            <= b + 1e-9
+                    ),
                 }
             }
         }
@@ -483,7 +552,13 @@ mod tests {
         let cov = Coverage::from_matrix(&m, 4, 4, 100.0).unwrap();
         let mut p = CoverProblem::unit(&cov);
         p.fixed = vec![0, 1];
-        assert!(max_coverage(&p, CoverLimit::Sites(1), &SolveOptions::default()).unwrap_err().to_string().contains("`p`"));
-        assert!(max_coverage(&p, CoverLimit::Budget(-1.0), &SolveOptions::default()).unwrap_err().to_string().contains("`budget`"));
+        assert!(max_coverage(&p, CoverLimit::Sites(1), &SolveOptions::default())
+            .unwrap_err()
+            .to_string()
+            .contains("`p`"));
+        assert!(max_coverage(&p, CoverLimit::Budget(-1.0), &SolveOptions::default())
+            .unwrap_err()
+            .to_string()
+            .contains("`budget`"));
     }
 }

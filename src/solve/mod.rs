@@ -20,16 +20,16 @@ pub(crate) mod local_search;
 pub mod matrix;
 /// Maximal coverage with a site count or a budget.
 pub mod max_cover;
-/// The covering problem shared by the covering objectives.
-pub mod problem;
 /// The p-center problem on a cost matrix.
 pub mod pcenter;
 /// The p-median problem on a cost matrix.
 pub mod pmedian;
+/// The covering problem shared by the covering objectives.
+pub mod problem;
 
 pub use greedy::target_coverage;
-pub use max_cover::{max_coverage, CoverLimit};
 pub use matrix::CostMatrix;
+pub use max_cover::{max_coverage, CoverLimit};
 pub use pcenter::{p_center, p_center_with, CenterOptions};
 pub use pmedian::{p_median, p_median_with, MedianOptions};
 pub use problem::CoverProblem;
@@ -136,7 +136,9 @@ impl Solution {
     /// left empty for the caller to fill.
     pub fn certify(open: Vec<u32>, objective: f64, bound: f64, sense: Sense, timed_out: bool) -> Self {
         let gap = relative_gap(objective, bound, sense);
-        let status = if gap <= OPTIMALITY_TOLERANCE {
+        let proven = gap <= OPTIMALITY_TOLERANCE;
+        let gap = if proven { 0.0 } else { gap };
+        let status = if proven {
             Status::Optimal
         } else if timed_out {
             Status::TimeLimit

@@ -39,16 +39,30 @@ impl<'a> CoverProblem<'a> {
     pub fn validate(&self) -> Result<()> {
         let (n, m) = (self.coverage.n_villages(), self.coverage.n_sites());
         if self.weights.len() != n {
-            return Err(Error::param("weights", format!("expected {n} weights (one per village), got {}", self.weights.len())));
+            return Err(Error::param(
+                "weights",
+                format!("expected {n} weights (one per village), got {}", self.weights.len()),
+            ));
         }
         if self.costs.len() != m || self.allowed.len() != m {
-            return Err(Error::param("site_costs", format!("expected {m} values (one per site), got {}", self.costs.len())));
+            return Err(Error::param(
+                "site_costs",
+                format!("expected {m} values (one per site), got {}", self.costs.len()),
+            ));
         }
         if let Some(i) = self.weights.iter().position(|w| !w.is_finite() || *w < 0.0) {
-            return Err(Error::invalid("weights", Location::row(i), format!("weight is {}; weights must be finite and ≥ 0", self.weights[i])));
+            return Err(Error::invalid(
+                "weights",
+                Location::row(i),
+                format!("weight is {}; weights must be finite and ≥ 0", self.weights[i]),
+            ));
         }
         if let Some(s) = self.costs.iter().position(|c| !c.is_finite() || *c < 0.0) {
-            return Err(Error::invalid("site_costs", Location::row(s), format!("cost is {}; costs must be finite and ≥ 0", self.costs[s])));
+            return Err(Error::invalid(
+                "site_costs",
+                Location::row(s),
+                format!("cost is {}; costs must be finite and ≥ 0", self.costs[s]),
+            ));
         }
         for &f in &self.fixed {
             let f = f as usize;
@@ -56,7 +70,11 @@ impl<'a> CoverProblem<'a> {
                 return Err(Error::param("fixed", format!("fixed site {f} is out of range (there are {m} sites)")));
             }
             if !self.allowed[f] {
-                return Err(Error::invalid("fixed", Location::row(f), "site is fixed open but also forbidden; drop one of the two"));
+                return Err(Error::invalid(
+                    "fixed",
+                    Location::row(f),
+                    "site is fixed open but also forbidden; drop one of the two",
+                ));
             }
         }
         Ok(())
@@ -70,7 +88,8 @@ impl<'a> CoverProblem<'a> {
     /// Weight covered by the fixed sites and by every allowed site together: the most any
     /// solution can cover.
     pub fn max_coverable(&self) -> f64 {
-        let sites = (0..self.coverage.n_sites()).filter(|&s| self.allowed[s]).chain(self.fixed.iter().map(|&f| f as usize));
+        let sites =
+            (0..self.coverage.n_sites()).filter(|&s| self.allowed[s]).chain(self.fixed.iter().map(|&f| f as usize));
         let covered = self.coverage.covered_by(sites);
         covered.iter().zip(&self.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum()
     }

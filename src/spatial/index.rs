@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn matches_brute_force_planar() {
-        let pts: Vec<[f64; 2]> = (0..500).map(|i| [(i * 37 % 101) as f64 * 50.0, (i * 53 % 97) as f64 * 40.0]).collect();
+        let pts: Vec<[f64; 2]> =
+            (0..500).map(|i| [(i * 37 % 101) as f64 * 50.0, (i * 53 % 97) as f64 * 40.0]).collect();
         let idx = PointIndex::new(pts.iter().copied(), Metric::Euclidean);
         for &p in pts.iter().step_by(13) {
             assert_eq!(query(&idx, p, 700.0), brute(&pts, p, 700.0, Metric::Euclidean));

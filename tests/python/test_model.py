@@ -236,10 +236,13 @@ def test_core_from_arrays_wants_float64_arrays():
         ({"objective": "speed"}, "objective", "use 'auto', 'count' or 'cost'"),
         ({"fixed": ["nope"]}, "fixed", "unknown site id 'nope'"),
         ({"forbidden": ["V9999"]}, "forbidden", "unknown site id 'V9999'"),
-        ({"fixed": ["V0007"]}, "fixed", "cannot open (no_space or forbidden)"),
+        ({"fixed": ["<no_space>"]}, "fixed", "cannot open (no_space or forbidden)"),
     ],
 )
 def test_bad_plan_parameters(county, kwargs, field, fragment):
+    if kwargs.get("fixed") == ["<no_space>"]:
+        sites = county.sites
+        kwargs = {"fixed": [sites.loc[sites["status"] == "no_space", "id"].iloc[0]]}
     before = county.to_json()
     with pytest.raises(vp.InvalidInputError) as info:
         vp.plan(county, **kwargs)
