@@ -114,3 +114,20 @@ fn unreachable_target_reports_the_best_share() {
         other => panic!("expected Infeasible, got {other:?}"),
     }
 }
+
+#[test]
+fn time_limited_plan_is_honest() {
+    let county = sample_county(2008).unwrap();
+    let mut opts = PlanOptions::default();
+    opts.time_limit = Some(0.0);
+    let p = plan(&county, &opts).unwrap();
+    // The search stopped at once: a feasible plan, a valid bound, and never a false "optimal".
+    assert!(p.coverage >= 0.6);
+    assert!(p.solution.bound <= p.solution.objective);
+    match p.status() {
+        Status::Optimal => assert_eq!(p.solution.gap, 0.0),
+        s => assert_eq!(s, Status::TimeLimit),
+    }
+    let full = plan(&county, &PlanOptions::default()).unwrap();
+    assert!(full.solution.objective <= p.solution.objective);
+}
