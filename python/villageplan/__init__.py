@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from villageplan import _core
+from villageplan import _core, solve
 from villageplan._county import County, read_csv, read_geojson, sample_county
 from villageplan._planning import Plan, plan
 from villageplan.exceptions import InfeasibleError, InvalidInputError, PlanningError
@@ -39,4 +39,5 @@ __all__ = [
     "read_csv",
     "read_geojson",
     "sample_county",
+    "solve",
 ]

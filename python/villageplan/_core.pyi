@@ -17,6 +17,7 @@ __all__ = [
     "InvalidInputError",
     "Plan",
     "PlanningError",
+    "Solution",
     "__version__",
     "_county_from_json_bytes",
     "_plan_from_json_bytes",
@@ -26,6 +27,8 @@ __all__ = [
     "read_csv",
     "read_geojson",
     "sample_county",
+    "solve_max_coverage",
+    "solve_set_cover",
 ]
 
 __version__: str
@@ -307,3 +310,70 @@ def read_geojson(
 
 def _county_from_json_bytes(data: bytes) -> County: ...
 def _plan_from_json_bytes(data: bytes) -> Plan: ...
+
+@final
+class Solution:
+    """A solver result on a cost matrix."""
+
+    @property
+    def sites(self) -> npt.NDArray[np.int64]:
+        """Column indices of the open sites, ascending."""
+
+    @property
+    def assignment(self) -> npt.NDArray[np.int64]:
+        """Serving site per row, -1 when unserved."""
+
+    @property
+    def objective(self) -> float:
+        """Objective value."""
+
+    @property
+    def bound(self) -> float:
+        """Proven bound on the optimum (lower when minimising, upper when maximising)."""
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between objective and bound; 0 when proven optimal."""
+
+    @property
+    def status(self) -> str:
+        """``"optimal"``, ``"feasible"`` or ``"time_limit"``."""
+
+    @property
+    def sense(self) -> str:
+        """``"minimize"`` or ``"maximize"``."""
+
+    @property
+    def seconds(self) -> float:
+        """Wall-clock seconds spent."""
+
+    @property
+    def iterations(self) -> int:
+        """Solver iterations."""
+
+def solve_max_coverage(
+    costs: npt.NDArray[np.float64],
+    radius: float,
+    p: int | None = None,
+    budget: float | None = None,
+    site_costs: npt.NDArray[np.float64] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+    fixed: list[int] | None = None,
+    forbidden: list[int] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve maximal coverage on a dense cost matrix."""
+
+def solve_set_cover(
+    costs: npt.NDArray[np.float64],
+    radius: float,
+    share: float = 1.0,
+    site_costs: npt.NDArray[np.float64] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+    fixed: list[int] | None = None,
+    forbidden: list[int] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve least-cost (partial) set cover on a dense cost matrix."""

@@ -13,6 +13,7 @@ mod convert;
 mod county;
 mod error;
 mod plan;
+mod solve;
 
 use pyo3::prelude::*;
 
@@ -28,6 +29,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     m.add_class::<county::PyCounty>()?;
     m.add_class::<plan::PyPlan>()?;
+    m.add_class::<solve::PySolution>()?;
+    m.add_function(wrap_pyfunction!(solve::solve_max_coverage, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::solve_set_cover, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_county, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_with_centres, m)?)?;
     m.add_function(wrap_pyfunction!(plan::covering_problem, m)?)?;

@@ -1,0 +1,172 @@
+"""Low-level solvers on a plain demand x site cost matrix, in the manner of spopt.
+
+Each function takes ``costs``, a 2-D NumPy array with one row per demand point and one column
+per candidate site (metres, minutes or any non-negative cost; ``inf`` for unreachable), and
+returns a :class:`Solution`: the open sites (column indices), each row's serving site (-1 when
+unserved), the objective, a proven ``bound`` on the optimum, the relative ``gap`` and a
+``status`` that is ``"optimal"`` only when the gap is proven to be zero.
+
+Examples
+--------
+>>> import numpy as np
+>>> import villageplan as vp
+>>> x = np.arange(7) * 1000.0                     # 7 points on a line, 1 km apart
+>>> costs = np.abs(x[:, None] - x[None, :])
+>>> s = vp.solve.max_coverage(costs, radius=1000, p=2)
+>>> s.objective, s.status
+(6.0, 'optimal')
+>>> s = vp.solve.set_cover(costs, radius=1000)
+>>> len(s.sites), s.status
+(3, 'optimal')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from villageplan import _core
+from villageplan._core import Solution
+
+__all__ = ["Solution", "max_coverage", "set_cover"]
+
+
+def _matrix(costs: npt.ArrayLike) -> np.ndarray:
+    a = np.ascontiguousarray(costs, dtype=np.float64)
+    if a.ndim != 2:
+        from villageplan.exceptions import InvalidInputError
+
+        raise InvalidInputError(f"invalid `costs`: expected a 2-D demand x site array, got {a.ndim} dimension(s)")
+    return a
+
+
+def _vector(v: npt.ArrayLike | None) -> np.ndarray | None:
+    return None if v is None else np.ascontiguousarray(v, dtype=np.float64)
+
+
+def _indices(v: Iterable[int] | None) -> list[int] | None:
+    return None if v is None else [int(i) for i in v]
+
+
+def max_coverage(
+    costs: npt.ArrayLike,
+    radius: float,
+    p: int | None = None,
+    budget: float | None = None,
+    site_costs: npt.ArrayLike | None = None,
+    weights: npt.ArrayLike | None = None,
+    fixed: Iterable[int] | None = None,
+    forbidden: Iterable[int] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Solution:
+    """Cover the most demand with at most ``p`` sites, or within a ``budget`` (MCLP).
+
+    Parameters
+    ----------
+    costs : array_like, shape (n_demand, n_sites)
+        Distance (or cost) from each demand point to each site; a row is covered by a site when
+        the entry is ``<= radius``.
+    radius : float
+        Coverage radius, in the units of ``costs`` (metres for distances).
+    p : int, optional
+        Most sites open in total, fixed sites included. Give ``p`` or ``budget``.
+    budget : float, optional
+        Most total ``site_costs`` of the sites opened beyond the fixed ones.
+    site_costs : array_like, shape (n_sites,), optional
+        Cost of opening each site (default 1 each).
+    weights : array_like, shape (n_demand,), optional
+        Demand of each row (default 1 each).
+    fixed, forbidden : iterable of int, optional
+        Sites always open / never open.
+    seed : int, default 0
+        Seed of the local search.
+    time_limit : float, optional
+        Seconds; the best solution so far is returned with status ``"time_limit"``.
+
+    Returns
+    -------
+    Solution
+        ``objective`` is the covered demand; ``bound`` an upper bound on the optimum.
+
+    Raises
+    ------
+    InvalidInputError
+        For a malformed matrix or vector, both or neither of ``p`` and ``budget``, or a
+        negative budget.
+    """
+    return _core.solve_max_coverage(
+        _matrix(costs),
+        float(radius),
+        p=p,
+        budget=budget,
+        site_costs=_vector(site_costs),
+        weights=_vector(weights),
+        fixed=_indices(fixed),
+        forbidden=_indices(forbidden),
+        seed=seed,
+        time_limit=time_limit,
+    )
+
+
+def set_cover(
+    costs: npt.ArrayLike,
+    radius: float,
+    share: float = 1.0,
+    site_costs: npt.ArrayLike | None = None,
+    weights: npt.ArrayLike | None = None,
+    fixed: Iterable[int] | None = None,
+    forbidden: Iterable[int] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Solution:
+    """Open the cheapest set of sites covering at least ``share`` of the demand (LSCP).
+
+    With ``share=1`` this is the location set covering problem (Toregas et al. 1971); below 1, the
+    partial cover the planner uses for coverage targets.
+
+    Parameters
+    ----------
+    costs : array_like, shape (n_demand, n_sites)
+        Distance (or cost) from each demand point to each site.
+    radius : float
+        Coverage radius, in the units of ``costs``.
+    share : float, default 1.0
+        Share of total demand to cover, in (0, 1].
+    site_costs : array_like, shape (n_sites,), optional
+        Cost of opening each site (default 1 each: the fewest sites).
+    weights : array_like, shape (n_demand,), optional
+        Demand of each row (default 1 each).
+    fixed, forbidden : iterable of int, optional
+        Sites always open / never open.
+    seed : int, default 0
+        Seed of the local search.
+    time_limit : float, optional
+        Seconds; the best solution so far is returned with status ``"time_limit"``.
+
+    Returns
+    -------
+    Solution
+        ``objective`` is the total cost of the sites opened beyond the fixed ones; ``bound`` a
+        lower bound on the optimum.
+
+    Raises
+    ------
+    InvalidInputError
+        For a malformed matrix or vector or a share outside (0, 1].
+    InfeasibleError
+        When even every allowed site cannot cover ``share``; ``achievable`` says how much can.
+    """
+    return _core.solve_set_cover(
+        _matrix(costs),
+        float(radius),
+        share=share,
+        site_costs=_vector(site_costs),
+        weights=_vector(weights),
+        fixed=_indices(fixed),
+        forbidden=_indices(forbidden),
+        seed=seed,
+        time_limit=time_limit,
+    )

@@ -1,0 +1,192 @@
+//! Low-level solvers on a plain cost matrix (`villageplan.solve`), spopt-like.
+
+use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::prelude::*;
+
+use super::convert::{opt_vec, py_repr};
+use super::error::{attached, detached};
+use crate::coverage::Coverage;
+use crate::error::{Error, Result};
+use crate::solve::{self as core, CoverLimit, CoverProblem, SolveOptions};
+
+/// A solver result (`villageplan.solve.Solution`).
+#[pyclass(name = "Solution", module = "villageplan._core", frozen)]
+pub struct PySolution {
+    inner: core::Solution,
+    n_rows: usize,
+}
+
+impl PySolution {
+    pub fn new(inner: core::Solution, n_rows: usize) -> Self {
+        Self { inner, n_rows }
+    }
+}
+
+#[pymethods]
+impl PySolution {
+    /// Column indices of the open sites, ascending.
+    #[getter]
+    fn sites<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        PyArray1::from_vec(py, self.inner.open.iter().map(|&s| i64::from(s)).collect())
+    }
+
+    /// Serving site per row, -1 when unserved.
+    #[getter]
+    fn assignment<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        let a: Vec<i64> = if self.inner.assignment.len() == self.n_rows {
+            self.inner.assignment.iter().map(|a| a.map_or(-1, i64::from)).collect()
+        } else {
+            vec![-1; self.n_rows]
+        };
+        PyArray1::from_vec(py, a)
+    }
+
+    /// Objective value.
+    #[getter]
+    fn objective(&self) -> f64 {
+        self.inner.objective
+    }
+
+    /// Proven bound on the optimum (lower when minimising, upper when maximising).
+    #[getter]
+    fn bound(&self) -> f64 {
+        self.inner.bound
+    }
+
+    /// Relative gap between objective and bound; 0 when proven optimal.
+    #[getter]
+    fn gap(&self) -> f64 {
+        self.inner.gap
+    }
+
+    /// `"optimal"`, `"feasible"` or `"time_limit"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+
+    /// `"minimize"` or `"maximize"`.
+    #[getter]
+    fn sense(&self) -> &'static str {
+        match self.inner.sense {
+            core::Sense::Minimize => "minimize",
+            core::Sense::Maximize => "maximize",
+        }
+    }
+
+    /// Wall-clock seconds spent.
+    #[getter]
+    fn seconds(&self) -> f64 {
+        self.inner.seconds
+    }
+
+    /// Solver iterations.
+    #[getter]
+    fn iterations(&self) -> u64 {
+        self.inner.iterations
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Solution(sites={}, objective={}, bound={}, gap={:.4}%, status={})",
+            self.inner.open.len(),
+            self.inner.objective,
+            self.inner.bound,
+            100.0 * self.inner.gap,
+            py_repr(self.inner.status.as_str())
+        )
+    }
+}
+
+/// The dense matrix as a row-major vector with its shape.
+fn matrix(costs: &PyReadonlyArray2<'_, f64>) -> (Vec<f64>, usize, usize) {
+    let a = costs.as_array();
+    let (n, m) = a.dim();
+    (a.iter().copied().collect(), n, m)
+}
+
+/// A covering problem on a matrix.
+fn cover_problem<'a>(
+    cov: &'a Coverage,
+    site_costs: Option<Vec<f64>>,
+    weights: Option<Vec<f64>>,
+    fixed: Option<Vec<u32>>,
+    forbidden: Option<Vec<u32>>,
+) -> Result<CoverProblem<'a>> {
+    let mut p = CoverProblem::unit(cov);
+    if let Some(w) = weights {
+        p.weights = w;
+    }
+    if let Some(c) = site_costs {
+        p.costs = c;
+    }
+    let m = cov.n_sites();
+    for &s in forbidden.iter().flatten() {
+        let slot = p
+            .allowed
+            .get_mut(s as usize)
+            .ok_or_else(|| Error::param("forbidden", format!("site {s} is out of range (there are {m} sites)")))?;
+        *slot = false;
+    }
+    p.fixed = fixed.unwrap_or_default();
+    p.validate()?;
+    Ok(p)
+}
+
+/// Maximal coverage on a matrix (see `villageplan.solve.max_coverage`).
+#[pyfunction]
+#[pyo3(signature = (costs, radius, p=None, budget=None, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn solve_max_coverage(
+    py: Python<'_>,
+    costs: PyReadonlyArray2<'_, f64>,
+    radius: f64,
+    p: Option<usize>,
+    budget: Option<f64>,
+    site_costs: Option<PyReadonlyArray1<'_, f64>>,
+    weights: Option<PyReadonlyArray1<'_, f64>>,
+    fixed: Option<Vec<u32>>,
+    forbidden: Option<Vec<u32>>,
+    seed: u64,
+    time_limit: Option<f64>,
+) -> PyResult<PySolution> {
+    let (data, n, m) = matrix(&costs);
+    let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
+    let limit = attached(py, || match (p, budget) {
+        (Some(p), None) => Ok(CoverLimit::Sites(p)),
+        (None, Some(b)) => Ok(CoverLimit::Budget(b)),
+        _ => Err(Error::param("p", "give exactly one of p (number of sites) and budget")),
+    })?;
+    detached(py, move || {
+        let cov = Coverage::from_matrix(&data, n, m, radius)?;
+        let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
+        core::max_coverage(&problem, limit, &SolveOptions { seed, time_limit })
+    })
+    .map(|s| PySolution::new(s, n))
+}
+
+/// Least-cost cover of a share of the rows (see `villageplan.solve.set_cover`).
+#[pyfunction]
+#[pyo3(signature = (costs, radius, share=1.0, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn solve_set_cover(
+    py: Python<'_>,
+    costs: PyReadonlyArray2<'_, f64>,
+    radius: f64,
+    share: f64,
+    site_costs: Option<PyReadonlyArray1<'_, f64>>,
+    weights: Option<PyReadonlyArray1<'_, f64>>,
+    fixed: Option<Vec<u32>>,
+    forbidden: Option<Vec<u32>>,
+    seed: u64,
+    time_limit: Option<f64>,
+) -> PyResult<PySolution> {
+    let (data, n, m) = matrix(&costs);
+    let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
+    detached(py, move || {
+        let cov = Coverage::from_matrix(&data, n, m, radius)?;
+        let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
+        core::target_coverage(&problem, share, &SolveOptions { seed, time_limit })
+    })
+    .map(|s| PySolution::new(s, n))
+}

@@ -1,0 +1,76 @@
+"""The low-level `villageplan.solve` API on cost matrices, checked against exhaustive search."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import villageplan as vp
+
+
+def random_matrix(seed, n=10):
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 5000, size=(n, 2))
+    costs = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(-1))
+    weights = rng.integers(1, 10, size=n).astype(float)
+    site_costs = rng.integers(1, 5, size=n).astype(float)
+    return costs, weights, site_costs
+
+
+def covered_weight(costs, radius, sites, weights):
+    if not sites:
+        return 0.0
+    return float(weights[(costs[:, list(sites)] <= radius).any(axis=1)].sum())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_max_coverage_is_optimal_with_a_valid_bound(seed):
+    costs, weights, _ = random_matrix(seed)
+    radius, p = 1300.0, 3
+    s = vp.solve.max_coverage(costs, radius, p=p, weights=weights, seed=seed)
+    best = max(covered_weight(costs, radius, c, weights) for c in itertools.combinations(range(10), p))
+    assert s.objective == pytest.approx(best)
+    assert s.bound >= best - 1e-9
+    assert len(s.sites) <= p
+    assert covered_weight(costs, radius, list(s.sites), weights) == pytest.approx(s.objective)
+    # Assignment: each covered row points at an open site within the radius.
+    for i, site in enumerate(s.assignment):
+        if site >= 0:
+            assert site in s.sites and costs[i, site] <= radius
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_set_cover_with_costs_is_optimal_with_a_valid_bound(seed):
+    costs, weights, site_costs = random_matrix(seed)
+    radius, share = 1500.0, 0.7
+    total = weights.sum()
+    best = np.inf
+    for k in range(1, 11):
+        for c in itertools.combinations(range(10), k):
+            if covered_weight(costs, radius, c, weights) >= share * total - 1e-9:
+                best = min(best, site_costs[list(c)].sum())
+    s = vp.solve.set_cover(costs, radius, share=share, site_costs=site_costs, weights=weights)
+    assert s.objective == pytest.approx(best)
+    assert s.bound <= best + 1e-9
+    assert s.sense == "minimize"
+
+
+def test_budget_and_errors():
+    costs, weights, site_costs = random_matrix(3)
+    s = vp.solve.max_coverage(costs, 1300.0, budget=4.0, site_costs=site_costs, weights=weights)
+    assert site_costs[s.sites].sum() <= 4.0
+    with pytest.raises(vp.InvalidInputError, match="exactly one of p"):
+        vp.solve.max_coverage(costs, 1300.0)
+    with pytest.raises(vp.InvalidInputError, match="`budget`"):
+        vp.solve.max_coverage(costs, 1300.0, budget=-1.0)
+    with pytest.raises(vp.InvalidInputError, match="2-D"):
+        vp.solve.set_cover(costs[0], 1300.0)
+    bad = costs.copy()
+    bad[2, 3] = np.nan
+    before = bad.copy()
+    with pytest.raises(vp.InvalidInputError, match="row 2"):
+        vp.solve.set_cover(bad, 1300.0)
+    np.testing.assert_array_equal(bad, before)  # input untouched
+    with pytest.raises(vp.InfeasibleError) as info:
+        vp.solve.set_cover(costs, 1.0, forbidden=range(9))
+    assert info.value.achievable == pytest.approx(0.1)
