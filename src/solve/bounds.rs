@@ -1,3 +1,5 @@
+use rayon::prelude::*;
+
 use super::greedy::greedy_complete;
 use super::problem::CoverProblem;
 
@@ -158,19 +160,22 @@ pub fn lagrangian_cover(
         for &v in &free_list {
             g[v as usize] = 0.0;
         }
-        for &s in &res.sites {
-            let s = s as usize;
-            let reduced: f64 = problem.costs[s]
-                - cov
-                    .villages_of(s)
-                    .iter()
-                    .filter(|&&v| res.free[v as usize])
-                    .map(|&v| lambda[v as usize])
-                    .sum::<f64>();
-            if reduced < 0.0 {
-                value += reduced;
-                relaxed_open.push(s as u32);
-                for &v in cov.villages_of(s) {
+        // Reduced costs in parallel (each is independent), summed in site order so the result
+        // does not depend on the thread count.
+        let reduced: Vec<f64> = res
+            .sites
+            .par_iter()
+            .with_min_len(4096)
+            .map(|&s| {
+                let s = s as usize;
+                problem.costs[s] - cov.villages_of(s).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum::<f64>()
+            })
+            .collect();
+        for (&s, &r) in res.sites.iter().zip(&reduced) {
+            if r < 0.0 {
+                value += r;
+                relaxed_open.push(s);
+                for &v in cov.villages_of(s as usize) {
                     if res.free[v as usize] {
                         g[v as usize] -= 1.0;
                     }
@@ -178,11 +183,18 @@ pub fn lagrangian_cover(
             }
         }
         // Village part: cheapest weight `need` at prices λ.
-        order.sort_by(|&a, &b| {
+        let by_price = |&a: &u32, &b: &u32| {
             let (a, b) = (a as usize, b as usize);
             (lambda[a] * w[b]).total_cmp(&(lambda[b] * w[a])).then(a.cmp(&b))
-        });
+        };
         let mut left = if unit { (res.need - 1e-9).ceil() } else { res.need };
+        if unit && (left as usize) < order.len() && left >= 1.0 {
+            // Unit weights: only the `left` cheapest matter; select them in linear time.
+            order.select_nth_unstable_by(left as usize - 1, by_price);
+            order[..left as usize].sort_unstable_by(by_price);
+        } else {
+            order.sort_unstable_by(by_price);
+        }
         for &v in &order {
             if left <= 0.0 {
                 break;

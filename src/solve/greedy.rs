@@ -143,7 +143,10 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     let mut objective = cost_of(&open);
     // Lagrangian bound, with Beasley's heuristic turning relaxed solutions into plans.
     if bound < objective {
-        let lag = lagrangian_cover(problem, need, objective, integral, 300);
+        // About 4·10⁸ elementary steps at most: 300 iterations on a county, fewer at national scale.
+        let work = (cov.n_pairs() + cov.n_villages() + cov.n_sites()) as f64;
+        let lag_iterations = (4.0e8 / work).clamp(30.0, 300.0) as usize;
+        let lag = lagrangian_cover(problem, need, objective, integral, lag_iterations);
         if let Some((o, c)) = lag.primal {
             if c < objective {
                 open = o;
