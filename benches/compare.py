@@ -1,0 +1,137 @@
+"""Side-by-side: villageplan against spopt (PuLP + CBC) and HiGHS on the same generated instances.
+
+Instances (seeded, generated here): 1,000 clustered demand points with integer weights and
+1,000 candidate sites in a 30 x 30 km square, Euclidean metres.
+
+* MCLP, p = 50, radius 1,500 m.
+* LSCP (cover every demand point), radius 1,500 m (sites are the demand points, so it is feasible).
+* p-median, 1,000 demand points x 200 sites, p = 20 (when `villageplan.solve.p_median` exists).
+
+Every tool solves the same matrix. Times are end to end from the NumPy matrix: model building
+included. Run with `make bench-python` (or `python benches/compare.py [--quick]`); the script
+prints a Markdown table for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import numpy as np
+
+import villageplan as vp
+
+
+def instance(n_demand: int, n_sites: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Clustered demand points, sites (the first n_sites demand points), weights, distance matrix."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 30_000, size=(25, 2))
+    pts = centres[rng.integers(0, 25, size=n_demand)] + rng.normal(0, 1_800, size=(n_demand, 2))
+    weights = rng.integers(100, 3_000, size=n_demand).astype(float)
+    sites = pts[:n_sites] if n_sites <= n_demand else rng.uniform(0, 30_000, size=(n_sites, 2))
+    costs = np.sqrt(((pts[:, None, :] - sites[None, :, :]) ** 2).sum(-1))
+    return costs, weights, sites
+
+
+def timed(f):
+    """Call f() and return its result with the wall-clock seconds."""
+    t = time.perf_counter()
+    out = f()
+    return out, time.perf_counter() - t
+
+
+def spopt_mclp(costs, weights, radius, p, solver):
+    """Build and solve spopt's MCLP; return the objective and PuLP's status."""
+    from spopt.locate import MCLP
+
+    m = MCLP.from_cost_matrix(costs, weights, service_radius=radius, p_facilities=p)
+    m = m.solve(solver)
+    import pulp
+
+    return float(pulp.value(m.problem.objective)), pulp.LpStatus[m.problem.status]
+
+
+def spopt_lscp(costs, radius, solver):
+    """Build and solve spopt's LSCP; return the objective and PuLP's status."""
+    from spopt.locate import LSCP
+
+    m = LSCP.from_cost_matrix(costs, service_radius=radius)
+    m = m.solve(solver)
+    import pulp
+
+    return float(pulp.value(m.problem.objective)), pulp.LpStatus[m.problem.status]
+
+
+def spopt_pmedian(costs, weights, p, solver):
+    """Build and solve spopt's p-median; return the objective and PuLP's status."""
+    from spopt.locate import PMedian
+
+    m = PMedian.from_cost_matrix(costs, weights, p_facilities=p)
+    m = m.solve(solver)
+    import pulp
+
+    return float(pulp.value(m.problem.objective)), pulp.LpStatus[m.problem.status]
+
+
+def solvers(time_limit: float):
+    """Return the PuLP solvers to compare with, each with the time limit."""
+    import pulp
+
+    out = {"spopt + CBC": pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)}
+    try:
+        out["spopt + HiGHS"] = pulp.HiGHS(msg=False, timeLimit=time_limit)
+    except Exception as e:  # report and go on without HiGHS
+        print(f"(HiGHS through PuLP unavailable: {e})")
+    return out
+
+
+def row(problem, tool, objective, status, seconds, ours_seconds):
+    """One Markdown table row."""
+    ratio = seconds / ours_seconds if ours_seconds > 0 else float("nan")
+    return f"| {problem} | {tool} | {objective:,.1f} | {status} | {seconds:.3f} | {ratio:,.0f}x |"
+
+
+def main() -> None:
+    """Run every comparison and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller instances (300 points) for a smoke run")
+    ap.add_argument("--time-limit", type=float, default=120.0, help="seconds per MIP solve (default 120)")
+    args = ap.parse_args()
+    n = 300 if args.quick else 1000
+    radius, p = 1500.0, (15 if args.quick else 50)
+    print(f"machine: {platform.machine()}, python {platform.python_version()}, villageplan {vp.__version__}")
+    print()
+    print("| problem | tool | objective | status | seconds | time vs villageplan |")
+    print("|---|---|---:|---|---:|---:|")
+    costs, weights, _ = instance(n, n)
+    mip = solvers(args.time_limit)
+
+    ours, t_ours = timed(lambda: vp.solve.max_coverage(costs, radius, p=p, weights=weights))
+    name = f"MCLP {n}x{n}, p={p}"
+    print(row(name, "villageplan", ours.objective, ours.status, t_ours, t_ours))
+    for tool, solver in mip.items():
+        (obj, st), t = timed(lambda s=solver: spopt_mclp(costs, weights, radius, p, s))
+        print(row(name, tool, obj, st, t, t_ours))
+
+    ours, t_ours = timed(lambda: vp.solve.set_cover(costs, radius))
+    name = f"LSCP {n}x{n}"
+    print(row(name, "villageplan", ours.objective, ours.status, t_ours, t_ours))
+    for tool, solver in mip.items():
+        (obj, st), t = timed(lambda s=solver: spopt_lscp(costs, radius, s))
+        print(row(name, tool, obj, st, t, t_ours))
+
+    if hasattr(vp.solve, "p_median"):
+        m_sites = 60 if args.quick else 200
+        pm_costs = costs[:, :m_sites]
+        pp = 6 if args.quick else 20
+        ours, t_ours = timed(lambda: vp.solve.p_median(pm_costs, pp, weights=weights))
+        name = f"p-median {n}x{m_sites}, p={pp}"
+        print(row(name, "villageplan", ours.objective, f"{ours.status} (gap {100 * ours.gap:.3f}%)", t_ours, t_ours))
+        for tool, solver in mip.items():
+            (obj, st), t = timed(lambda s=solver: spopt_pmedian(pm_costs, weights, pp, s))
+            print(row(name, tool, obj, st, t, t_ours))
+
+
+if __name__ == "__main__":
+    main()
