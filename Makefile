@@ -51,10 +51,13 @@ format: venv  ## Format Rust and Python sources
 	$(VENV)/bin/ruff format python tests/python benches
 	$(VENV)/bin/ruff check --fix python tests/python benches
 
-bench:  ## Criterion benchmarks (Rust)
+bench:  ## Rust benchmarks: coverage/plan (criterion), SJC MCLP, scale
 	cargo bench --bench coverage
+	cargo bench --bench mclp_sjc
+	cargo bench --bench scale -- 10000 100000 1000000
 
-bench-python: dev  ## Side-by-side Python benchmark script
+bench-python: dev  ## Side-by-side benchmark against spopt (PuLP/CBC) and HiGHS
+	$(PIP) install --quiet spopt pulp highspy
 	$(VENV)/bin/python benches/compare.py
 
 docs:  ## API docs (rustdoc, warnings are errors)

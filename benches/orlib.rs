@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use villageplan::io::{read_orlib_optima_str, read_orlib_pmed};
-use villageplan::solve::{p_center, p_median, CostMatrix, SolveOptions, Solution, Status};
+use villageplan::solve::{p_center, p_median, CostMatrix, Solution, SolveOptions, Status};
 
 struct Row {
     name: String,
@@ -65,7 +65,8 @@ fn table(title: &str, rows: &[Row], read_seconds: f64) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let has = |a: &str| args.iter().any(|x| x == a);
-    let value = |a: &str| args.iter().position(|x| x == a).and_then(|k| args.get(k + 1)).and_then(|v| v.parse::<u64>().ok());
+    let value =
+        |a: &str| args.iter().position(|x| x == a).and_then(|k| args.get(k + 1)).and_then(|v| v.parse::<u64>().ok());
     let (from, to) = (value("--from").unwrap_or(1) as usize, value("--to").unwrap_or(40) as usize);
     let seed = value("--seed").unwrap_or(0);
     if let Some(t) = value("--threads") {
@@ -76,11 +77,14 @@ fn main() {
         (m, c) => (m, c),
     };
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/orlib");
-    let med_opt = read_orlib_optima_str(&std::fs::read_to_string(format!("{dir}/pmedopt.txt")).expect("pmedopt"), "pmedopt")
-        .expect("pmedopt table");
-    let cen_opt =
-        read_orlib_optima_str(&std::fs::read_to_string(format!("{dir}/pcenter_opt.txt")).expect("pcenter_opt"), "pcenter_opt")
-            .expect("pcenter table");
+    let med_opt =
+        read_orlib_optima_str(&std::fs::read_to_string(format!("{dir}/pmedopt.txt")).expect("pmedopt"), "pmedopt")
+            .expect("pmedopt table");
+    let cen_opt = read_orlib_optima_str(
+        &std::fs::read_to_string(format!("{dir}/pcenter_opt.txt")).expect("pcenter_opt"),
+        "pcenter_opt",
+    )
+    .expect("pcenter table");
     let opt = |t: &[(String, f64)], name: &str| t.iter().find(|(k, _)| k == name).map(|x| x.1).expect("optimum listed");
     println!("threads: {}", rayon::current_num_threads());
     let mut read_seconds = 0.0;

@@ -64,6 +64,9 @@ pub(crate) struct MedianDual<'a> {
     pub iterations: u64,
     /// Current step factor α.
     pub alpha: f64,
+    /// Whether the last relaxed solution satisfied every relaxed constraint (it is then optimal
+    /// for the restricted problem and its value is a feasible cost).
+    pub relaxed_feasible: bool,
 }
 
 /// The relaxed solution at one λ.
@@ -94,6 +97,7 @@ impl<'a> MedianDual<'a> {
             best: f64::NEG_INFINITY,
             iterations: 0,
             alpha: 1.0,
+            relaxed_feasible: false,
         }
     }
 
@@ -191,6 +195,25 @@ impl<'a> MedianDual<'a> {
         changed
     }
 
+    /// The undecided site of the last relaxed solution with the most negative ρ (closing it
+    /// raises the bound the most): the branching variable of the branch and bound.
+    pub fn branch_site(&self) -> Option<u32> {
+        (0..self.inst.m)
+            .filter(|&s| self.in_y[s] && !self.forced[s] && !self.closed[s])
+            .min_by(|&a, &b| self.rho[a].total_cmp(&self.rho[b]).then(a.cmp(&b)))
+            .map(|s| s as u32)
+    }
+
+    /// Whether every cost is an integer (bounds are rounded up).
+    pub fn integral(&self) -> bool {
+        self.integral
+    }
+
+    /// Number of forced sites.
+    pub fn n_forced(&self) -> usize {
+        self.forced.iter().filter(|&&f| f).count()
+    }
+
     /// Number of free sites still undecided by fixing.
     pub fn undecided(&self) -> usize {
         (0..self.inst.m).filter(|&s| !self.forced[s] && !self.closed[s]).count()
@@ -231,25 +254,13 @@ impl<'a> MedianDual<'a> {
             } else {
                 stale += 1;
             }
-            if std::env::var("VP_DEBUG").is_ok() && self.iterations % 50 == 0 {
-                if false {
-                    eprintln!(
-                        "it {} L {:.3} best {:.3} ub {} alpha {:.5} undecided {}",
-                        self.iterations,
-                        point.value,
-                        self.best,
-                        ub,
-                        self.alpha,
-                        self.undecided()
-                    );
-                }
-            }
             if proves(self.best, *ub, self.integral) {
                 return;
             }
             let norm: f64 = self.grad.iter().map(|g| g * g).sum();
             if norm == 0.0 {
                 // The relaxed solution is feasible: it is optimal for the restricted problem.
+                self.relaxed_feasible = true;
                 return;
             }
             if stale >= patience {

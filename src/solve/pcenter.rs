@@ -133,11 +133,11 @@ pub fn p_center(costs: &CostMatrix, p: usize, options: &SolveOptions) -> Result<
 /// ```
 /// use villageplan::solve::{p_center_with, CenterOptions, CostMatrix, SolveOptions, Status};
 /// let costs = CostMatrix::from_fn(7, 7, |i, s| (i as f64 - s as f64).abs()).unwrap();
-/// // Site 0 already exists: the second centre must reach villages 2..=6 alone.
-/// let opts = CenterOptions::default().fixed(vec![0]);
+/// // Site 0 already exists and site 4 has no space: the second centre must be site 5.
+/// let opts = CenterOptions::default().fixed(vec![0]).forbidden(vec![4]);
 /// let sol = p_center_with(&costs, 2, &opts, &SolveOptions::default()).unwrap();
-/// assert_eq!(sol.objective, 2.0); // sites 0 and 4
-/// assert_eq!(sol.open, vec![0, 4]);
+/// assert_eq!(sol.objective, 2.0); // village 2 is 2 from site 0; villages 3..=6 within 2 of site 5
+/// assert_eq!(sol.open, vec![0, 5]);
 /// assert_eq!(sol.status, Status::Optimal);
 /// ```
 pub fn p_center_with(costs: &CostMatrix, p: usize, center: &CenterOptions, options: &SolveOptions) -> Result<Solution> {
@@ -369,9 +369,9 @@ fn reduce(sets: &CoverSets, k: usize) -> Reduced {
                 continue;
             }
             let bi = &rowbits[i * wc..(i + 1) * wc];
-            let dominated = order[..a].iter().any(|&(cb, r)| {
-                row_alive[r] && (cb < ca || r < i) && subset(&rowbits[r * wc..(r + 1) * wc], bi)
-            });
+            let dominated = order[..a]
+                .iter()
+                .any(|&(cb, r)| row_alive[r] && (cb < ca || r < i) && subset(&rowbits[r * wc..(r + 1) * wc], bi));
             if dominated {
                 row_alive[i] = false;
                 kill_row(i, &mut colbits, &rowbits);
@@ -392,6 +392,210 @@ fn reduce(sets: &CoverSets, k: usize) -> Reduced {
         .map(|i| sets.cols_of(i).iter().filter(|&&c| col_alive[c as usize]).map(|&c| index[c as usize]).collect())
         .collect();
     Reduced { sets: CoverSets::from_rows(cols.len(), &rows), cols, forced, infeasible }
+}
+
+/// Depth-first branch and bound for "can `k` columns cover every row?" on a reduced instance.
+///
+/// Branches on the uncovered row with the fewest available columns (each child takes one of its
+/// columns and excludes the columns of the earlier children), ordered by how many uncovered rows
+/// the column covers. A node is pruned when a set of uncovered rows that share no available
+/// column (a packing: each needs its own column) is larger than the columns left, or when the
+/// Lagrangian bound `Σ u_i + Σ_c min(0, 1 − Σ_{i ∈ c} u_i)` over the uncovered rows and
+/// available columns (valid for every `u ≥ 0`; a few subgradient steps from the parent's
+/// multipliers) exceeds them. With one column left the test is exact.
+struct CoverBnb<'a> {
+    sets: &'a CoverSets,
+    wr: usize,
+    wc: usize,
+    colbits: Vec<u64>,
+    rowbits: Vec<u64>,
+    nodes: u64,
+    limit: u64,
+    deadline: Option<Instant>,
+    found: Option<Vec<u32>>,
+}
+
+impl<'a> CoverBnb<'a> {
+    fn new(sets: &'a CoverSets, limit: u64, deadline: Option<Instant>) -> Self {
+        let (n, m) = (sets.n_rows, sets.n_cols);
+        let (wr, wc) = (words(n), words(m));
+        let mut rowbits = vec![0u64; n * wc];
+        let mut colbits = vec![0u64; m * wr];
+        for i in 0..n {
+            for &c in sets.cols_of(i) {
+                rowbits[i * wc + c as usize / 64] |= 1 << (c % 64);
+                colbits[c as usize * wr + i / 64] |= 1 << (i % 64);
+            }
+        }
+        Self { sets, wr, wc, colbits, rowbits, nodes: 0, limit, deadline, found: None }
+    }
+
+    /// `Some(true)`: a cover was found (in `found`); `Some(false)`: proven impossible; `None`:
+    /// the node limit or the deadline was reached.
+    fn solve(&mut self, k: usize, u: &[f64]) -> Option<bool> {
+        let covered = vec![0u64; self.wr];
+        let excluded = vec![0u64; self.wc];
+        let mut chosen = Vec::with_capacity(k);
+        let mut u = u.to_vec();
+        self.node(&covered, &mut excluded.clone(), &mut chosen, k, &mut u)
+    }
+
+    fn node(
+        &mut self,
+        covered: &[u64],
+        excluded: &mut [u64],
+        chosen: &mut Vec<u32>,
+        k: usize,
+        u: &mut [f64],
+    ) -> Option<bool> {
+        self.nodes += 1;
+        if self.nodes > self.limit || (self.nodes % 256 == 0 && self.deadline.is_some_and(|d| Instant::now() >= d)) {
+            return None;
+        }
+        let (n, wc, wr) = (self.sets.n_rows, self.wc, self.wr);
+        let uncovered: Vec<usize> = (0..n).filter(|&i| covered[i / 64] >> (i % 64) & 1 == 0).collect();
+        if uncovered.is_empty() {
+            self.found = Some(chosen.clone());
+            return Some(true);
+        }
+        if k == 0 {
+            return Some(false);
+        }
+        let avail = |i: usize, rowbits: &[u64]| -> u32 {
+            (0..wc).map(|w| (rowbits[i * wc + w] & !excluded[w]).count_ones()).sum()
+        };
+        let mut by_avail: Vec<(u32, usize)> = uncovered.iter().map(|&i| (avail(i, &self.rowbits), i)).collect();
+        by_avail.sort_unstable();
+        if by_avail[0].0 == 0 {
+            return Some(false);
+        }
+        if k == 1 {
+            let mut both: Vec<u64> = (0..wc).map(|w| !excluded[w]).collect();
+            for &i in &uncovered {
+                for (w, b) in both.iter_mut().enumerate() {
+                    *b &= self.rowbits[i * wc + w];
+                }
+            }
+            return match both.iter().position(|&b| b != 0) {
+                Some(w) => {
+                    chosen.push((w * 64) as u32 + both[w].trailing_zeros());
+                    self.found = Some(chosen.clone());
+                    chosen.pop();
+                    Some(true)
+                }
+                None => Some(false),
+            };
+        }
+        // Packing bound.
+        let mut union = vec![0u64; wc];
+        let mut packed = 0usize;
+        for &(_, i) in &by_avail {
+            let row = &self.rowbits[i * wc..(i + 1) * wc];
+            if (0..wc).all(|w| row[w] & !excluded[w] & union[w] == 0) {
+                packed += 1;
+                for w in 0..wc {
+                    union[w] |= row[w] & !excluded[w];
+                }
+                if packed > k {
+                    return Some(false);
+                }
+            }
+        }
+        // Lagrangian bound over the uncovered rows and available columns.
+        if self.lagrangian(covered, excluded, &uncovered, k, u) {
+            return Some(false);
+        }
+        // Branch on the most constrained row.
+        let b = by_avail[0].1;
+        let mut cols: Vec<(u32, u32)> = Vec::new();
+        for (w, &ex) in excluded.iter().enumerate() {
+            let mut bits = self.rowbits[b * wc + w] & !ex;
+            while bits != 0 {
+                let c = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let gain: u32 = (0..wr).map(|x| (self.colbits[c * wr + x] & !covered[x]).count_ones()).sum();
+                cols.push((gain, c as u32));
+            }
+        }
+        cols.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut result = Some(false);
+        let mut done = Vec::new();
+        for &(_, c) in &cols {
+            let next: Vec<u64> = (0..wr).map(|x| covered[x] | self.colbits[c as usize * wr + x]).collect();
+            chosen.push(c);
+            let mut child_u = u.to_vec();
+            let r = self.node(&next, excluded, chosen, k - 1, &mut child_u);
+            chosen.pop();
+            match r {
+                Some(false) => {}
+                other => {
+                    result = other;
+                    break;
+                }
+            }
+            excluded[c as usize / 64] |= 1 << (c % 64);
+            done.push(c);
+        }
+        for c in done {
+            excluded[c as usize / 64] &= !(1 << (c % 64));
+        }
+        result
+    }
+
+    /// A few subgradient steps of the set-cover bound restricted to the node; true when it proves
+    /// that `k` columns cannot cover the uncovered rows.
+    fn lagrangian(&self, covered: &[u64], excluded: &[u64], uncovered: &[usize], k: usize, u: &mut [f64]) -> bool {
+        let m = self.sets.n_cols;
+        let wr = self.wr;
+        let avail: Vec<usize> = (0..m).filter(|&c| excluded[c / 64] >> (c % 64) & 1 == 0).collect();
+        let mut reduced = vec![0.0; m];
+        let mut grad = vec![0.0; self.sets.n_rows];
+        let mut alpha = 1.0;
+        let mut best = f64::NEG_INFINITY;
+        for _ in 0..12 {
+            let mut value: f64 = uncovered.iter().map(|&i| u[i]).sum();
+            for &c in &avail {
+                let mut sum = 0.0;
+                for (x, &cov) in covered.iter().enumerate() {
+                    let mut bits = self.colbits[c * wr + x] & !cov;
+                    while bits != 0 {
+                        let i = x * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        sum += u[i];
+                    }
+                }
+                reduced[c] = 1.0 - sum;
+                if reduced[c] < 0.0 {
+                    value += reduced[c];
+                }
+            }
+            best = best.max(value);
+            if best > k as f64 + 1e-7 {
+                return true;
+            }
+            let mut norm = 0.0;
+            for &i in uncovered {
+                let x = self
+                    .sets
+                    .cols_of(i)
+                    .iter()
+                    .filter(|&&c| excluded[c as usize / 64] >> (c % 64) & 1 == 0 && reduced[c as usize] < 0.0);
+                let g = 1.0 - x.count() as f64;
+                let g = if u[i] <= 0.0 && g < 0.0 { 0.0 } else { g };
+                grad[i] = g;
+                norm += g * g;
+            }
+            if norm == 0.0 {
+                return false;
+            }
+            let t = alpha * (k as f64 + 1.0 - value).max(1e-3) / norm;
+            for &i in uncovered {
+                u[i] = (u[i] + t * grad[i]).max(0.0);
+            }
+            alpha *= 0.8;
+        }
+        false
+    }
 }
 
 /// Farthest-first traversal (Gonzalez 1985) from the fixed sites (or the best single site).
@@ -634,6 +838,7 @@ struct Search<'a, 'b> {
     probes: u64,
     iterations: u64,
     timed_out: bool,
+    cache: Option<(usize, std::rc::Rc<Reduced>)>,
 }
 
 impl<'a, 'b> Search<'a, 'b> {
@@ -652,6 +857,7 @@ impl<'a, 'b> Search<'a, 'b> {
             probes: 0,
             iterations: 0,
             timed_out: false,
+            cache: None,
         }
     }
 
@@ -662,70 +868,135 @@ impl<'a, 'b> Search<'a, 'b> {
         self.timed_out
     }
 
+    /// The reduced cover instance at radius index `j` (cached for the last index asked).
+    fn reduced(&mut self, j: usize) -> std::rc::Rc<Reduced> {
+        if let Some((cj, red)) = &self.cache {
+            if *cj == j {
+                return red.clone();
+            }
+        }
+        let (sets, _) = self.c.cover_at(self.c.radii[j]);
+        let red = std::rc::Rc::new(reduce(&sets, self.c.k()));
+        self.cache = Some((j, red.clone()));
+        red
+    }
+
     /// Try to prove radius index `j` infeasible with the Lagrangian set-cover bound.
     fn prove(&mut self, j: usize) -> bool {
         if let Some(done) = self.proofs[j] {
             return done;
         }
-        let (sets, _) = self.c.cover_at(self.c.radii[j]);
+        let red = self.reduced(j);
         let k = self.c.k();
-        let proven = if sets.n_rows == 0 {
-            false
-        } else if (0..sets.n_rows).any(|i| sets.cols_of(i).is_empty()) {
+        let proven = if red.infeasible {
             true
-        } else if k == 0 {
+        } else if red.sets.n_rows == 0 {
+            false
+        } else if red.forced.len() >= k {
             true
         } else {
-            let mut dual = CoverDual::new(&sets);
-            let lb = dual.run(&sets, k, (600.0 * self.effort) as u64, self.deadline);
+            let kr = k - red.forced.len();
+            let mut dual = CoverDual::new(&red.sets);
+            let lb = dual.run(&red.sets, kr, (600.0 * self.effort) as u64, self.deadline);
             self.iterations += dual.iterations;
-            lb > k as f64 + 1e-7
+            lb > kr as f64 + 1e-7
         };
         self.proofs[j] = Some(proven);
-        if std::env::var("VP_DEBUG").is_ok() {
-            eprintln!(
-                "prove r={} rows={} nnz={} -> {proven} iters {}",
-                self.c.radii[j],
-                sets.n_rows,
-                sets.col_rows.len(),
-                self.iterations
-            );
-        }
         if proven {
             self.lo = self.lo.max(j + 1);
         }
         proven
     }
 
+    /// Turn free-column indices into a full set of p open sites (fixed sites, then the given
+    /// columns, then unused free sites in index order if fewer than k).
+    fn open_from(&self, cols: &[u32]) -> Vec<u32> {
+        let k = self.c.k();
+        let mut used = vec![false; self.c.free.len()];
+        let mut open = self.c.fixed_sites.clone();
+        for &c in cols {
+            if !used[c as usize] && open.len() < self.c.p {
+                used[c as usize] = true;
+                open.push(self.c.free[c as usize]);
+            }
+        }
+        let mut c = 0;
+        while open.len() < self.c.fixed_sites.len() + k && c < used.len() {
+            if !used[c] {
+                used[c] = true;
+                open.push(self.c.free[c]);
+            }
+            c += 1;
+        }
+        open
+    }
+
     /// Look for `p` sites covering every row within radius index `j`; on success record them.
     fn improve(&mut self, j: usize) -> bool {
-        let r = self.c.radii[j];
-        let (sets, _) = self.c.cover_at(r);
+        let red = self.reduced(j);
         let k = self.c.k();
-        if sets.n_rows == 0 {
-            return self
-                .accept(self.c.fixed_sites.iter().copied().chain(self.c.free.iter().copied().take(k)).collect());
+        if red.infeasible || red.forced.len() > k {
+            self.proofs[j] = Some(true);
+            self.lo = self.lo.max(j + 1);
+            return false;
         }
-        // Start from the incumbent's free sites (as column indices).
-        let start: Vec<u32> =
-            self.best.iter().filter_map(|&s| self.c.free.binary_search(&s).ok().map(|c| c as u32)).collect();
-        let steps = (self.effort * (20_000.0 + 40.0 * (sets.n_rows + sets.n_cols) as f64)) as u64;
+        if red.sets.n_rows == 0 {
+            let open = self.open_from(&red.forced);
+            return self.accept(open);
+        }
+        let kr = k - red.forced.len();
+        if kr == 0 {
+            return false;
+        }
+        // Start from the incumbent's sites that survive the reduction, filled greedily.
+        let mut index = vec![NONE; self.c.free.len()];
+        for (rc, &c) in red.cols.iter().enumerate() {
+            index[c as usize] = rc as u32;
+        }
+        let mut taken = vec![false; red.sets.n_cols];
+        let mut start: Vec<u32> = Vec::with_capacity(kr);
+        for &s in &self.best {
+            if let Ok(c) = self.c.free.binary_search(&s) {
+                let rc = index[c];
+                if rc != NONE && !taken[rc as usize] && start.len() < kr {
+                    taken[rc as usize] = true;
+                    start.push(rc);
+                }
+            }
+        }
+        let mut by_size: Vec<usize> = (0..red.sets.n_cols).collect();
+        by_size.sort_by_key(|&c| std::cmp::Reverse(red.sets.rows_of(c).len()));
+        for c in by_size {
+            if start.len() >= kr {
+                break;
+            }
+            if !taken[c] {
+                taken[c] = true;
+                start.push(c as u32);
+            }
+        }
+        if start.len() < kr {
+            // Fewer useful columns than sites: every column is in; check directly.
+            let mut cols: Vec<u32> = red.forced.clone();
+            cols.extend(start.iter().map(|&rc| red.cols[rc as usize]));
+            let open = self.open_from(&cols);
+            return self.accept(open);
+        }
+        let steps = (self.effort * (20_000.0 + 40.0 * (red.sets.n_rows + red.sets.n_cols) as f64)) as u64;
         let probe = self.probes;
         self.probes += 1;
         let (seed, deadline) = (self.seed, self.deadline);
+        let sets = &red.sets;
         let results: Vec<(bool, Vec<u32>, u64)> = (0..SEEDS_PER_PROBE)
             .into_par_iter()
             .map(|t| {
                 let mut rng = ChaCha8Rng::seed_from_u64(stream_seed(seed, probe, t as u64));
-                let mut ls = CoverSearch::new(&sets, &start);
+                let mut ls = CoverSearch::new(sets, &start);
                 let ok = ls.run(&mut rng, steps, deadline);
                 (ok, ls.chosen.clone(), ls.steps)
             })
             .collect();
         let mut found = None;
-        if std::env::var("VP_DEBUG").is_ok() {
-            eprintln!("improve r={r} -> {:?}", results.iter().map(|x| (x.0, x.2)).collect::<Vec<_>>());
-        }
         for (ok, chosen, steps) in results {
             self.iterations += steps;
             if ok && found.is_none() {
@@ -734,13 +1005,9 @@ impl<'a, 'b> Search<'a, 'b> {
         }
         match found {
             Some(chosen) => {
-                let open = self
-                    .c
-                    .fixed_sites
-                    .iter()
-                    .copied()
-                    .chain(chosen.iter().map(|&col| self.c.free[col as usize]))
-                    .collect();
+                let mut cols: Vec<u32> = red.forced.clone();
+                cols.extend(chosen.iter().map(|&rc| red.cols[rc as usize]));
+                let open = self.open_from(&cols);
                 self.accept(open)
             }
             None => false,
@@ -764,9 +1031,8 @@ impl<'a, 'b> Search<'a, 'b> {
         let mut lo = 0usize;
         while lo < self.hi && !self.timed() {
             let mid = (lo + self.hi) / 2;
-            if self.prove(mid) {
-                lo = mid + 1;
-            } else if !self.improve(mid) {
+            // Proven infeasible, or no cover found: search the larger radii.
+            if self.prove(mid) || !self.improve(mid) {
                 lo = mid + 1;
             }
         }
@@ -780,6 +1046,55 @@ impl<'a, 'b> Search<'a, 'b> {
             } else {
                 top = mid;
             }
+        }
+        // Phase 3: branch and bound just below the incumbent: a cover there improves it, a proof
+        // of infeasibility closes the gap.
+        while self.lo < self.hi && !self.timed() {
+            match self.exact(self.hi - 1) {
+                Some(true) => continue,
+                Some(false) => {
+                    self.lo = self.hi;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Decide radius index `j` exactly (within the node budget); a cover found is accepted.
+    fn exact(&mut self, j: usize) -> Option<bool> {
+        let red = self.reduced(j);
+        let k = self.c.k();
+        if red.infeasible || red.forced.len() > k {
+            return Some(false);
+        }
+        if red.sets.n_rows == 0 {
+            let open = self.open_from(&red.forced);
+            return Some(self.accept(open));
+        }
+        let kr = k - red.forced.len();
+        let mut dual = CoverDual::new(&red.sets);
+        let lb = dual.run(&red.sets, kr, (600.0 * self.effort) as u64, self.deadline);
+        self.iterations += dual.iterations;
+        if lb > kr as f64 + 1e-7 {
+            return Some(false);
+        }
+        let limit = (self.effort * 200_000.0) as u64;
+        let mut bnb = CoverBnb::new(&red.sets, limit, self.deadline);
+        let r = bnb.solve(kr, &dual.best_u);
+        self.iterations += bnb.nodes;
+        match (r, bnb.found) {
+            (Some(true), Some(chosen)) => {
+                let mut cols: Vec<u32> = red.forced.clone();
+                cols.extend(chosen.iter().map(|&rc| red.cols[rc as usize]));
+                let open = self.open_from(&cols);
+                if self.accept(open) {
+                    Some(true)
+                } else {
+                    None
+                }
+            }
+            (Some(false), _) => Some(false),
+            _ => None,
         }
     }
 
@@ -830,4 +1145,119 @@ fn stream_seed(seed: u64, tag: u64, k: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn brute(c: &CostMatrix, p: usize, opts: &CenterOptions) -> f64 {
+        let (n, m) = (c.n_demand(), c.n_sites());
+        let mut best = f64::INFINITY;
+        for mask in 0u32..(1 << m) {
+            if mask.count_ones() as usize != p
+                || opts.forbidden.iter().any(|&f| mask >> f & 1 == 1)
+                || opts.fixed.iter().any(|&f| mask >> f & 1 == 0)
+            {
+                continue;
+            }
+            let r = (0..n)
+                .map(|i| (0..m).filter(|&s| mask >> s & 1 == 1).map(|s| c.get(i, s)).fold(f64::INFINITY, f64::min))
+                .fold(0.0, f64::max);
+            best = best.min(r);
+        }
+        best
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn matches_enumeration_and_bound_is_valid(
+            n in 1usize..12, m in 2usize..10, pk in 0usize..9,
+            vals in proptest::collection::vec(0u8..30, 1..130), rule in 0u8..3, seed in 0u64..4,
+        ) {
+            let c = CostMatrix::from_fn(n, m, |i, s| vals[(i * m + s) % vals.len()] as f64).unwrap();
+            let p = 1 + pk % m;
+            let opts = match rule {
+                1 if p < m => CenterOptions::default().forbidden(vec![(m - 1) as u32]),
+                2 => CenterOptions::default().fixed(vec![0]),
+                _ => CenterOptions::default(),
+            };
+            let sol = p_center_with(&c, p, &opts, &SolveOptions { seed, time_limit: None }).unwrap();
+            let opt = brute(&c, p, &opts);
+            prop_assert!(sol.bound <= opt, "bound {} above optimum {}", sol.bound, opt);
+            prop_assert_eq!(sol.objective, opt);
+            prop_assert_eq!(sol.open.len(), p);
+            if sol.status == Status::Optimal {
+                prop_assert_eq!(sol.bound, sol.objective);
+            }
+            for &f in &opts.fixed { prop_assert!(sol.open.contains(&f)); }
+            for &f in &opts.forbidden { prop_assert!(!sol.open.contains(&f)); }
+        }
+
+        #[test]
+        fn reductions_keep_the_cover_number(
+            n in 1usize..10, m in 1usize..9, bits in proptest::collection::vec(any::<u16>(), 10), k in 1usize..5,
+        ) {
+            let rows: Vec<Vec<u32>> = (0..n).map(|i| (0..m as u32).filter(|&c| bits[i] >> c & 1 == 1).collect()).collect();
+            let sets = CoverSets::from_rows(m, &rows);
+            let coverable = |cols: u32| rows.iter().all(|r| r.iter().any(|&c| cols >> c & 1 == 1));
+            let exists = (0u32..(1 << m)).any(|mask| mask.count_ones() as usize <= k && coverable(mask));
+            let red = reduce(&sets, k);
+            let decided = if red.infeasible {
+                false
+            } else if red.sets.n_rows == 0 {
+                true
+            } else {
+                let kr = k - red.forced.len();
+                let mut bnb = CoverBnb::new(&red.sets, u64::MAX, None);
+                let r = bnb.solve(kr, &vec![0.0; red.sets.n_rows]);
+                if let Some(found) = &bnb.found {
+                    let mut mask = 0u32;
+                    for &c in found { mask |= 1 << red.cols[c as usize]; }
+                    for &c in &red.forced { mask |= 1 << c; }
+                    prop_assert!(coverable(mask) && mask.count_ones() as usize <= k);
+                }
+                r == Some(true)
+            };
+            prop_assert_eq!(decided, exists);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_solution_on_one_and_two_threads() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let pts: Vec<(f64, f64)> =
+            (0..150).map(|_| (rng.random_range(0.0..100.0), rng.random_range(0.0..100.0))).collect();
+        let c =
+            CostMatrix::from_fn(150, 150, |i, s| ((pts[i].0 - pts[s].0).abs() + (pts[i].1 - pts[s].1).abs()).round())
+                .unwrap();
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| p_center(&c, 9, &SolveOptions { seed: 4, time_limit: None }).unwrap())
+        };
+        assert_eq!(run(1), run(2));
+        let t = p_center(&c, 9, &SolveOptions { seed: 4, time_limit: Some(0.0) }).unwrap();
+        assert!(t.bound <= t.objective && t.open.len() == 9);
+        assert!(matches!(t.status, Status::TimeLimit | Status::Optimal));
+    }
+
+    #[test]
+    fn errors() {
+        let inf = f64::INFINITY;
+        let c = CostMatrix::new(vec![0.0, 1.0, 1.0, 0.0, inf, inf], 3, 2).unwrap();
+        assert!(matches!(p_center(&c, 1, &SolveOptions::default()), Err(Error::Infeasible { .. })));
+        let c = CostMatrix::from_fn(3, 3, |i, s| (i + s) as f64).unwrap();
+        for p in [0, 4] {
+            match p_center(&c, p, &SolveOptions::default()) {
+                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "p"),
+                other => panic!("{other:?}"),
+            }
+        }
+        let c = CostMatrix::new(vec![0.0, inf, inf, 0.0], 2, 2).unwrap();
+        assert!(matches!(p_center(&c, 1, &SolveOptions::default()), Err(Error::Infeasible { .. })));
+        assert_eq!(p_center(&c, 2, &SolveOptions::default()).unwrap().objective, 0.0);
+    }
 }

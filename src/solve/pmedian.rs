@@ -6,7 +6,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::lagrangian::{proves, rounded_bound, slack, DualPoint, MedianDual};
+use super::lagrangian::{proves, rounded_bound, slack, MedianDual};
 use super::local_search::{MedianInstance, SwapSearch};
 use super::matrix::CostMatrix;
 use super::{Sense, Solution, SolveOptions, Status};
@@ -360,7 +360,6 @@ fn prepare(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, median: &Media
 #[derive(Debug)]
 struct Outcome {
     sites: Vec<u32>,
-    cost: f64,
     bound: f64,
     iterations: u64,
     timed_out: bool,
@@ -373,10 +372,10 @@ fn greedy_fill(inst: &MedianInstance, start: &[u32]) -> Vec<u32> {
     let mut sites = start.to_vec();
     let mut d1 = vec![inst.far; n];
     let mut gain = vec![0.0; m];
-    let mut add = |f: u32, open: &mut Vec<bool>, d1: &mut Vec<f64>| {
+    let add = |f: u32, open: &mut Vec<bool>, d1: &mut Vec<f64>| {
         open[f as usize] = true;
-        for i in 0..n {
-            d1[i] = d1[i].min(inst.wc[i * m + f as usize]);
+        for (i, d) in d1.iter_mut().enumerate() {
+            *d = d.min(inst.wc[i * m + f as usize]);
         }
     };
     for &f in start {
@@ -384,13 +383,13 @@ fn greedy_fill(inst: &MedianInstance, start: &[u32]) -> Vec<u32> {
     }
     while sites.len() < inst.p {
         gain.fill(0.0);
-        for i in 0..n {
+        for (i, &di) in d1.iter().enumerate() {
             let s = inst.sites_of(i);
             for (k, &c) in inst.costs_of(i).iter().enumerate() {
-                if c >= d1[i] {
+                if c >= di {
                     break;
                 }
-                gain[s[k] as usize] += d1[i] - c;
+                gain[s[k] as usize] += di - c;
             }
         }
         let mut best: Option<u32> = None;
@@ -496,7 +495,7 @@ fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadlin
     let mut best = ls.solution();
     if inst.free.len() + inst.fixed_sites().len() == inst.p || inst.fixed_sites().len() == inst.p {
         // Nothing to choose.
-        return Outcome { bound: ub, sites: best, cost: ub, iterations: ls.moves, timed_out: false };
+        return Outcome { bound: ub, sites: best, iterations: ls.moves, timed_out: false };
     }
 
     // Stage 2: Lagrangian bound with the Lagrangian heuristic.
@@ -531,10 +530,6 @@ fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadlin
     }
     iterations += ls.moves;
     let mut timed_out = timed();
-    let dbg = std::env::var("VP_DEBUG").is_ok();
-    if dbg {
-        eprintln!("after dual: ub {ub} lb {} iters {} undecided {}", dual.best, dual.iterations, dual.undecided());
-    }
 
     // Stage 3: rounds of parallel ILS on the reduced instance, then more subgradient steps.
     let max_rounds = (12.0 * effort).ceil() as usize;
@@ -561,9 +556,6 @@ fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadlin
             }
         }
         stall = if improved { 0 } else { stall + 1 };
-        if dbg {
-            eprintln!("round {round}: ub {ub} improved {improved} free {}", reduced.free.len());
-        }
         round += 1;
         if improved && !proves(dual.best, ub, integral) {
             dual.alpha = dual.alpha.max(0.25);
@@ -573,8 +565,108 @@ fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadlin
         timed_out = timed();
     }
     iterations += dual.iterations;
-    let bound = rounded_bound(dual.best, integral).min(ub);
-    Outcome { sites: best, cost: ub, bound, iterations, timed_out }
+    let mut bound = rounded_bound(dual.best, integral).min(ub);
+    // Stage 4: Lagrangian branch and bound (Beasley 1985) when the root bound has not closed.
+    if !proves(dual.best, ub, integral) && !timed_out && ub - bound <= BNB_MAX_GAP * ub.abs() {
+        let limit = (BNB_NODES * effort) as u64;
+        let (closed, nodes, its) = branch_and_bound(inst, &dual, &mut ub, &mut best, limit, deadline, &mut ls);
+        iterations += nodes + its;
+        if closed {
+            bound = ub;
+        }
+        timed_out = timed();
+    }
+    Outcome { sites: best, bound: bound.min(ub), iterations, timed_out }
+}
+
+/// Node budget of the branch and bound (times the effort).
+const BNB_NODES: f64 = 20000.0;
+
+/// The branch and bound runs only when the root gap is at most this share of the incumbent
+/// (wider gaps need far more nodes than the budget).
+const BNB_MAX_GAP: f64 = 1.0;
+
+/// Depth-first Lagrangian branch and bound on "open site s / close site s" (Beasley 1985, "A
+/// note on solving large p-median problems", EJOR 21), each node warm-started from its parent's
+/// multipliers and fixings. Returns (every node closed, nodes, subgradient iterations).
+fn branch_and_bound(
+    inst: &MedianInstance,
+    root: &MedianDual<'_>,
+    ub: &mut f64,
+    best: &mut Vec<u32>,
+    limit: u64,
+    deadline: Option<Instant>,
+    ls: &mut SwapSearch<'_>,
+) -> (bool, u64, u64) {
+    let integral = root.integral();
+    let mut stack = vec![root.clone()];
+    let mut nodes = 0u64;
+    let mut its = 0u64;
+    while let Some(mut d) = stack.pop() {
+        if nodes >= limit || deadline.is_some_and(|t| Instant::now() >= t) {
+            return (false, nodes, its);
+        }
+        nodes += 1;
+        let forced = d.n_forced();
+        let undecided = d.undecided();
+        if forced > inst.p || forced + undecided < inst.p {
+            continue;
+        }
+        if forced == inst.p {
+            let open: Vec<u32> = (0..inst.m as u32).filter(|&s| d.forced[s as usize]).collect();
+            ls.load(&open);
+            if ls.cost() < *ub {
+                *ub = ls.cost();
+                *best = open;
+            }
+            continue;
+        }
+        let before = d.iterations;
+        d.alpha = 0.5;
+        d.relaxed_feasible = false;
+        let mut ubv = *ub;
+        let mut found: Option<(f64, Vec<u32>)> = None;
+        d.run(&mut ubv, 200, 12, 1e-3, deadline, |pt, it| {
+            if it % 25 != 0 || pt.open.len() != inst.p {
+                return None;
+            }
+            ls.load(&pt.open);
+            ls.descend(deadline);
+            let c = ls.cost();
+            if found.as_ref().is_none_or(|f| c < f.0) {
+                found = Some((c, ls.solution()));
+            }
+            Some(c)
+        });
+        its += d.iterations - before;
+        if let Some((c, s)) = found {
+            if c < *ub {
+                *ub = c;
+                *best = s;
+            }
+        }
+        if proves(d.best, *ub, integral) {
+            continue;
+        }
+        if d.relaxed_feasible {
+            // The relaxed solution is optimal for this node; its cost is its value.
+            let pt = d.evaluate();
+            ls.load(&pt.open);
+            if ls.cost() < *ub {
+                *ub = ls.cost();
+                *best = ls.solution();
+            }
+            continue;
+        }
+        let Some(j) = d.branch_site() else { continue };
+        let mut closed = d.clone();
+        closed.closed[j as usize] = true;
+        let mut open = d;
+        open.forced[j as usize] = true;
+        stack.push(closed);
+        stack.push(open);
+    }
+    (true, nodes, its)
 }
 
 /// Assignment, objective in the user's terms, and the certificate.
@@ -631,4 +723,216 @@ fn finish(costs: &CostMatrix, prep: &Prepared, out: Outcome, start: Instant) -> 
     sol.iterations = out.iterations;
     sol.seconds = start.elapsed().as_secs_f64();
     Ok(sol)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Exhaustive optimum over every p-subset of the allowed sites (small m only).
+    fn brute(c: &CostMatrix, p: usize, w: &[f64], opts: &MedianOptions) -> f64 {
+        let (n, m) = (c.n_demand(), c.n_sites());
+        let mut best = f64::INFINITY;
+        for mask in 0u32..(1 << m) {
+            if mask.count_ones() as usize != p
+                || opts.forbidden.iter().any(|&f| mask >> f & 1 == 1)
+                || opts.fixed.iter().any(|&f| mask >> f & 1 == 0)
+            {
+                continue;
+            }
+            let mut total = 0.0;
+            for (i, &wi) in w.iter().enumerate().take(n) {
+                let d = (0..m).filter(|&s| mask >> s & 1 == 1).map(|s| c.get(i, s)).fold(f64::INFINITY, f64::min);
+                total += match opts.radius {
+                    Some(r) if d > r => wi * opts.unserved_cost,
+                    _ if wi == 0.0 => 0.0,
+                    _ => wi * d,
+                };
+            }
+            best = best.min(total);
+        }
+        best
+    }
+
+    fn matrix(n: usize, m: usize, vals: &[u8], integral: bool) -> CostMatrix {
+        CostMatrix::from_fn(n, m, |i, s| {
+            let v = vals[(i * m + s) % vals.len()] as f64;
+            if integral {
+                v
+            } else {
+                v * 0.37 + 0.01
+            }
+        })
+        .unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn matches_enumeration_and_bound_is_valid(
+            n in 1usize..9, m in 2usize..9, pk in 0usize..8,
+            vals in proptest::collection::vec(0u8..40, 1..100),
+            weights in proptest::collection::vec(0u8..5, 9),
+            integral in any::<bool>(), rule in 0u8..4, seed in 0u64..4,
+        ) {
+            let c = matrix(n, m, &vals, integral);
+            let p = 1 + pk % m;
+            let w: Vec<f64> = weights[..n].iter().map(|&x| x as f64).collect();
+            let mut opts = MedianOptions::default();
+            match rule {
+                1 if p < m => opts = opts.forbidden(vec![(m - 1) as u32]),
+                2 => opts = opts.fixed(vec![0]),
+                3 => opts = opts.radius(10.0, 25.0),
+                _ => {}
+            }
+            let sol = p_median_with(&c, p, Some(&w), &opts, &SolveOptions { seed, time_limit: None }).unwrap();
+            let opt = brute(&c, p, &w, &opts);
+            prop_assert!(sol.bound <= opt + 1e-9 * opt.abs().max(1.0), "bound {} above optimum {}", sol.bound, opt);
+            prop_assert!(sol.bound <= sol.objective);
+            prop_assert!((sol.objective - opt).abs() <= 1e-9 * opt.abs().max(1.0), "objective {} optimum {}", sol.objective, opt);
+            prop_assert_eq!(sol.open.len(), p);
+            prop_assert_eq!(sol.assignment.len(), n);
+            if sol.status == Status::Optimal {
+                prop_assert_eq!(sol.gap, 0.0);
+            }
+            for &f in &opts.fixed { prop_assert!(sol.open.contains(&f)); }
+            for &f in &opts.forbidden { prop_assert!(!sol.open.contains(&f)); }
+            // The assignment is the nearest open site and reproduces the objective.
+            let mut total = 0.0;
+            for (i, a) in sol.assignment.iter().enumerate() {
+                let d = sol.open.iter().map(|&s| c.get(i, s as usize)).fold(f64::INFINITY, f64::min);
+                match a {
+                    Some(s) => { prop_assert_eq!(c.get(i, *s as usize), d); total += w[i] * d; }
+                    None => { prop_assert!(opts.radius.is_some_and(|r| d > r)); total += w[i] * opts.unserved_cost; }
+                }
+            }
+            prop_assert!((total - sol.objective).abs() <= 1e-9 * total.max(1.0));
+        }
+
+        #[test]
+        fn objective_never_rises_with_p(n in 2usize..14, vals in proptest::collection::vec(0u8..60, 1..200)) {
+            let c = matrix(n, n, &vals, true);
+            let mut last = f64::INFINITY;
+            for p in 1..=n {
+                let sol = p_median(&c, p, None, &SolveOptions::default()).unwrap();
+                prop_assert!(sol.objective <= last);
+                last = sol.objective;
+            }
+        }
+    }
+
+    #[test]
+    fn branch_and_bound_proves_the_enumerated_optimum() {
+        for seed in 0..40u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let (n, m, p) = (10, 9, 2 + (seed % 4) as usize);
+            let integral = seed % 2 == 0;
+            let vals: Vec<f64> = (0..n * m)
+                .map(|_| {
+                    let v: f64 = rng.random_range(0.0..50.0);
+                    if integral {
+                        v.round()
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            let c = CostMatrix::new(vals, n, m).unwrap();
+            let opts = MedianOptions::default();
+            let opt = brute(&c, p, &[1.0; 10], &opts);
+            let prep = prepare(&c, p, None, &opts).unwrap();
+            let inst = &prep.inst;
+            // A weak root (a few iterations) and a poor incumbent, so the tree does the work.
+            let mut dual = MedianDual::new(inst, vec![0.0; n], prep.integral);
+            let mut ub = f64::INFINITY;
+            dual.run(&mut ub, 3, 10, 1e-3, None, |_, _| None);
+            let mut ls = SwapSearch::new(inst);
+            let mut best: Vec<u32> = (0..p as u32).collect();
+            ls.load(&best);
+            let mut ub = ls.cost();
+            let (closed, _, _) = branch_and_bound(inst, &dual, &mut ub, &mut best, u64::MAX, None, &mut ls);
+            assert!(closed);
+            assert!((ub - opt).abs() < 1e-9, "seed {seed}: {ub} vs {opt}");
+        }
+    }
+
+    fn random_matrix(n: usize, seed: u64) -> CostMatrix {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let pts: Vec<(f64, f64)> =
+            (0..n).map(|_| (rng.random_range(0.0..100.0), rng.random_range(0.0..100.0))).collect();
+        CostMatrix::from_fn(n, n, |i, s| ((pts[i].0 - pts[s].0).powi(2) + (pts[i].1 - pts[s].1).powi(2)).sqrt().round())
+            .unwrap()
+    }
+
+    #[test]
+    fn same_seed_same_solution_on_one_and_two_threads() {
+        let c = random_matrix(120, 3);
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| p_median(&c, 12, None, &SolveOptions { seed: 11, time_limit: None }).unwrap())
+        };
+        let (a, b) = (run(1), run(2));
+        assert_eq!(a, b);
+        assert_eq!(a.open.len(), 12);
+    }
+
+    #[test]
+    fn time_limit_returns_a_feasible_solution_with_a_valid_bound() {
+        let c = random_matrix(150, 5);
+        let sol = p_median(&c, 15, None, &SolveOptions { seed: 0, time_limit: Some(0.0) }).unwrap();
+        assert_eq!(sol.open.len(), 15);
+        assert!(sol.bound <= sol.objective);
+        assert!(matches!(sol.status, Status::TimeLimit | Status::Optimal), "{:?}", sol.status);
+        assert!(sol.assignment.iter().all(|a| a.is_some()));
+    }
+
+    #[test]
+    fn errors_name_the_parameter() {
+        let c = CostMatrix::from_fn(4, 4, |i, s| (i as f64 - s as f64).abs()).unwrap();
+        let o = SolveOptions::default();
+        let field = |e: Error| match e {
+            Error::InvalidInput { field, .. } => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field(p_median(&c, 0, None, &o).unwrap_err()), "p");
+        assert_eq!(field(p_median(&c, 5, None, &o).unwrap_err()), "p");
+        let forbid = MedianOptions::default().forbidden(vec![0, 1]);
+        assert_eq!(field(p_median_with(&c, 3, None, &forbid, &o).unwrap_err()), "p");
+        let fixed = MedianOptions::default().fixed(vec![0, 1]);
+        assert_eq!(field(p_median_with(&c, 1, None, &fixed, &o).unwrap_err()), "p");
+        assert_eq!(field(p_median(&c, 2, Some(&[1.0; 3]), &o).unwrap_err()), "weights");
+        assert_eq!(field(p_median(&c, 2, Some(&[1.0, f64::NAN, 1.0, 1.0]), &o).unwrap_err()), "weights");
+        assert_eq!(field(p_median(&c, 2, Some(&[1.0, -1.0, 1.0, 1.0]), &o).unwrap_err()), "weights");
+        let both = MedianOptions::default().fixed(vec![1]).forbidden(vec![1]);
+        assert_eq!(field(p_median_with(&c, 2, None, &both, &o).unwrap_err()), "fixed");
+        assert_eq!(
+            field(p_median_with(&c, 2, None, &MedianOptions::default().fixed(vec![9]), &o).unwrap_err()),
+            "fixed"
+        );
+        let bad_radius = MedianOptions::default().radius(2.0, 1.0);
+        assert_eq!(field(p_median_with(&c, 2, None, &bad_radius, &o).unwrap_err()), "unserved_cost");
+        let neg = SolveOptions { seed: 0, time_limit: Some(-1.0) };
+        assert_eq!(field(p_median(&c, 2, None, &neg).unwrap_err()), "time_limit");
+    }
+
+    #[test]
+    fn unreachable_rows_are_infeasible_unless_a_radius_is_given() {
+        let inf = f64::INFINITY;
+        let c = CostMatrix::new(vec![0.0, 1.0, 1.0, 0.0, inf, inf], 3, 2).unwrap();
+        match p_median(&c, 1, None, &SolveOptions::default()) {
+            Err(Error::Infeasible { reason, .. }) => assert!(reason.contains("row 2"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        let opts = MedianOptions::default().radius(5.0, 7.0);
+        let sol = p_median_with(&c, 1, None, &opts, &SolveOptions::default()).unwrap();
+        assert_eq!(sol.objective, 1.0 + 7.0);
+        assert_eq!(sol.assignment[2], None);
+        // Reachable from some site but not from any single one: p = 1 cannot serve both.
+        let c = CostMatrix::new(vec![0.0, inf, inf, 0.0], 2, 2).unwrap();
+        assert!(matches!(p_median(&c, 1, None, &SolveOptions::default()), Err(Error::Infeasible { .. })));
+        let sol = p_median(&c, 2, None, &SolveOptions::default()).unwrap();
+        assert_eq!((sol.objective, sol.status), (0.0, Status::Optimal));
+    }
 }
