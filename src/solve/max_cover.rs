@@ -110,7 +110,14 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
     let greedy_open = st.open_list();
     let greedy_value = st.covered;
     let integral = problem.weights.iter().all(|w| w.fract() == 0.0);
-    let bound = lagrangian_max_cover_bound(problem, limit, greedy_value, integral, 300);
+    let work = (cov.n_pairs() + cov.n_villages() + cov.n_sites()) as f64;
+    let lag_iterations = (4.0e8 / work).clamp(30.0, 300.0) as usize;
+    let (bound, primal) =
+        lagrangian_max_cover(problem, limit, greedy_value, integral, lag_iterations, Some((&by_village, &candidates)));
+    let (greedy_open, greedy_value) = match primal {
+        Some((v, o)) if v > greedy_value => (o, v),
+        _ => (greedy_open, greedy_value),
+    };
 
     let mut iterations = 0u64;
     let mut timed_out = false;
@@ -329,15 +336,22 @@ fn max_chain(
 /// relaxation, so U stays an upper bound). Subgradient steps minimise U; `lower` is the value
 /// of a known solution. With integer weights the bound is rounded down.
 ///
+/// With `heuristic` (the village → sites view and the candidate sites), every tenth iteration
+/// the relaxed solution's sites seed a swap descent (a Lagrangian heuristic in the manner of
+/// Beasley 1993); the best plan found is returned with the bound and raises `lower` as it goes.
+///
 /// # Complexity
-/// O(iterations · (K + m log m)).
-pub fn lagrangian_max_cover_bound(
+/// O(iterations · (K + m log m)), plus one swap descent every tenth iteration.
+pub fn lagrangian_max_cover(
     problem: &CoverProblem<'_>,
     limit: CoverLimit,
     lower: f64,
     integral: bool,
     max_iterations: usize,
-) -> f64 {
+    heuristic: Option<(&Coverage, &[usize])>,
+) -> (f64, Option<(f64, Vec<u32>)>) {
+    let mut lower = lower;
+    let mut primal: Option<(f64, Vec<u32>)> = None;
     let cov = problem.coverage;
     let res = Residual::new(problem, 0.0);
     let fixed_w = -res.need; // Residual::new with need 0 leaves −(weight covered by fixed sites)
@@ -350,7 +364,7 @@ pub fn lagrangian_max_cover_bound(
     };
     let round = |u: f64| if integral { (u + 1e-9).floor() } else { u };
     if slots == 0 || res.sites.is_empty() {
-        return round(fixed_w);
+        return (round(fixed_w), None);
     }
     let mut lambda: Vec<f64> = (0..cov.n_villages()).map(|v| 0.5 * w[v]).collect();
     let mut best = fixed_w + free_total;
@@ -358,7 +372,7 @@ pub fn lagrangian_max_cover_bound(
     let mut since = 0;
     let mut g = vec![0.0f64; cov.n_villages()];
     let mut values: Vec<(f64, u32)> = Vec::with_capacity(res.sites.len());
-    for _ in 0..max_iterations {
+    for it in 0..max_iterations {
         let mut u = fixed_w;
         for &v in &free {
             let v = v as usize;
@@ -422,6 +436,16 @@ pub fn lagrangian_max_cover_bound(
                 }
             }
         }
+        if let Some((by_village, candidates)) = heuristic.filter(|_| it % 10 == 9) {
+            let mut seeds = problem.fixed.clone();
+            seeds.extend(chosen.iter().filter(|c| c.1 >= 1.0).map(|c| c.0));
+            let mut st = CoverState::new(problem, by_village, &seeds);
+            swap_descent(&mut st, candidates, limit);
+            if st.covered > lower + 1e-9 * lower.abs().max(1.0) {
+                lower = st.covered;
+                primal = Some((st.covered, st.open_list()));
+            }
+        }
         if u < best - 1e-12 * best.abs().max(1.0) {
             best = u;
             since = 0;
@@ -455,7 +479,7 @@ pub fn lagrangian_max_cover_bound(
             lambda[v] = (lambda[v] - step * g[v]).max(0.0);
         }
     }
-    round(best)
+    (round(best), primal)
 }
 
 #[cfg(test)]
