@@ -24,12 +24,14 @@ venv: $(PY)  ## Create .venv with maturin and the test and extra dependencies
 dev: venv  ## Build the extension in release mode into .venv (maturin develop) with all extras
 	$(VENV)/bin/maturin develop --release --quiet --extras all,test
 
-test: dev  ## Run everything CI runs: formatting, lints, Rust tests, the build, pytest
+test: dev  ## Run everything CI runs: formatting, lints, docs, stubs, Rust tests, the build, pytest
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --features python -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	$(VENV)/bin/ruff check python tests/python benches
 	$(VENV)/bin/ruff format --check python tests/python benches
+	$(VENV)/bin/python -m mypy.stubtest villageplan._core --allowlist tests/python/stubtest-allowlist.txt
 	cargo test
 	$(VENV)/bin/python -m pytest tests/python -q
 

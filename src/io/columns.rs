@@ -52,7 +52,7 @@ impl ColumnMap {
     }
 
     /// Resolve every role against the available column names (case-insensitive for the usual
-    /// names, exact for given names). Returns, per role in [`roles`](Self::roles) order, the
+    /// names, exact for given names). Returns, per role in declaration order, the
     /// index of the column or `None` for an absent optional role.
     ///
     /// # Errors

@@ -109,7 +109,7 @@ impl Residual {
 /// bound proves it optimal). With `integral_costs` the bound is rounded up.
 ///
 /// Along the way, Beasley's Lagrangian heuristic turns relaxed solutions into plans: the sites
-/// with negative reduced cost, completed greedily and pruned ([`greedy_complete`]). The cheapest
+/// with negative reduced cost, completed greedily and pruned (the greedy of [`target_coverage`](super::target_coverage)). The cheapest
 /// such plan is returned with the bound, and it tightens `upper` as the search goes.
 ///
 /// # Complexity
