@@ -118,8 +118,7 @@ fn unreachable_target_reports_the_best_share() {
 #[test]
 fn time_limited_plan_is_honest() {
     let county = sample_county(2008).unwrap();
-    let mut opts = PlanOptions::default();
-    opts.time_limit = Some(0.0);
+    let opts = PlanOptions { time_limit: Some(0.0), ..PlanOptions::default() };
     let p = plan(&county, &opts).unwrap();
     // The search stopped at once: a feasible plan, a valid bound, and never a false "optimal".
     assert!(p.coverage >= 0.6);

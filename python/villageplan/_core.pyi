@@ -181,6 +181,18 @@ class Plan:
         """Seed."""
 
     @property
+    def capacity(self) -> float | None:
+        """Most load per centre (households or people), or None."""
+
+    @property
+    def capacity_by(self) -> str:
+        """``"households"`` or ``"population"``."""
+
+    @property
+    def max_villages(self) -> int | None:
+        """Most villages per community, or None."""
+
+    @property
     def n_centres(self) -> int:
         """Number of centres."""
 
@@ -243,8 +255,11 @@ def plan(
     forbidden: list[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    capacity: float | None = None,
+    capacity_by: str = "households",
+    max_villages: int | None = None,
 ) -> Plan:
-    """Plan a county to a coverage target."""
+    """Plan a county to a coverage target, optionally under a centre capacity and a village limit."""
 
 def plan_with_centres(
     county: County,
@@ -258,6 +273,9 @@ def plan_with_centres(
     objective: str = "auto",
     fixed: list[str] | None = None,
     forbidden: list[str] | None = None,
+    capacity: float | None = None,
+    capacity_by: str = "households",
+    max_villages: int | None = None,
 ) -> Plan:
     """Plan with the given centres and an outside lower bound."""
 

@@ -119,6 +119,21 @@ class Plan:
         return self._core.seed
 
     @property
+    def capacity(self) -> float | None:
+        """Most load one centre may serve (see :attr:`capacity_by`), or None for no limit."""
+        return self._core.capacity
+
+    @property
+    def capacity_by(self) -> str:
+        """What :attr:`capacity` counts: ``"households"`` or ``"population"``."""
+        return self._core.capacity_by
+
+    @property
+    def max_villages(self) -> int | None:
+        """Most villages one community may have, or None for no limit."""
+        return self._core.max_villages
+
+    @property
     def n_centres(self) -> int:
         """Number of centres (communities), existing ones included."""
         return self._core.n_centres
@@ -298,6 +313,9 @@ def plan(
     forbidden: Iterable[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    capacity: float | None = None,
+    capacity_by: Literal["households", "population"] = "households",
+    max_villages: int | None = None,
     exact: bool = False,
 ) -> Plan:
     """Plan service centres that reach a coverage target at least cost.
@@ -308,6 +326,16 @@ def plan(
     with status ``existing`` are always open and cost nothing; ``no_space`` sites never open. The
     solve runs in Rust with the GIL released; the result is certified by a lower bound
     (:attr:`Plan.gap`) and depends only on the inputs and ``seed``.
+
+    With ``capacity`` or ``max_villages``, every community keeps within them: each village goes
+    whole to one centre within the radius (and town) that has room for it, assigning as much of
+    the target's weight as possible, then as many villages as possible, then the shortest total
+    distance (exact when only the village limit binds; a bounded heuristic for household or
+    population loads, which cannot be split). A village counts as covered only when it is
+    assigned, so one near full centres, or larger than ``capacity`` on its own, is not covered.
+    When the centres chosen without capacity fall short, more open until the target is met. The
+    plan keeps the lower bound of the problem without capacity, which stays valid, so
+    :attr:`Plan.gap` is honest but can be large.
 
     Parameters
     ----------
@@ -337,10 +365,19 @@ def plan(
         Seconds the solver may run. When it stops early the plan is the best found so far, with
         a valid lower bound and the status ``"time_limit"`` (never ``"optimal"`` unless proven).
         Without a limit the search is deterministic.
+    capacity : float, optional
+        Most load one centre may serve, in households or people (``capacity_by``); for example
+        1500 households (usual range 1,000-2,500) or 4000 people (2,500-7,000). None for no
+        limit.
+    capacity_by : {"households", "population"}, default "households"
+        What ``capacity`` counts. Villages without a household count use population / 2.8.
+    max_villages : int, optional
+        Most villages one community may have (5-8 is usual). None for no limit.
     exact : bool, default False
         Solve the same covering problem as a mixed-integer programme with HiGHS (``pip install
         villageplan[exact]``) instead of the heuristic engine. Meant for checking the engine on
         small and medium counties; the plan has the same shape and its bound is HiGHS's proof.
+        It does not model ``capacity`` or ``max_villages``.
 
     Returns
     -------
@@ -352,11 +389,14 @@ def plan(
     InvalidInputError
         For a radius that is not a positive number of metres, a target outside (0, 1], an
         unknown ``by``/``objective``, an unknown site id in ``fixed``/``forbidden``, costs on
-        some sites but not on others (with ``objective="auto"``), or ``by="population"`` on a
-        county without population.
+        some sites but not on others (with ``objective="auto"``), ``by="population"`` on a
+        county without population, a ``capacity`` that is not a positive number, an unknown
+        ``capacity_by``, a ``max_villages`` below 1, or ``exact=True`` with a capacity or a
+        village limit.
     InfeasibleError
-        When the target cannot be reached even by opening every allowed site; its
-        ``achievable`` attribute holds the highest reachable share.
+        When the target cannot be reached even by opening every allowed site (under the
+        capacity and village limit, when given); its ``achievable`` attribute holds the highest
+        share reached.
 
     Examples
     --------
@@ -372,6 +412,14 @@ def plan(
     ... except vp.InfeasibleError as e:
     ...     print(f"at most {e.achievable:.0%} is reachable")
     at most 99% is reachable
+
+    At most 1,500 households per centre:
+
+    >>> q = vp.plan(county, radius=2000, target=0.6, capacity=1500)
+    >>> bool((q.communities["households"] <= 1500).all()), q.coverage >= 0.6
+    (True, True)
+    >>> q.n_centres > p.n_centres
+    True
     """
     core_county = getattr(county, "_core", None)
     if not isinstance(core_county, _core.County):
@@ -381,6 +429,14 @@ def plan(
         )
     if exact:
         from villageplan.exact import solve_exact
+
+        if capacity is not None or max_villages is not None:
+            error = _core.InvalidInputError(
+                "invalid `exact`: the exact MIP does not model capacity or max_villages; "
+                "plan with exact=False, or drop the limits"
+            )
+            error.field = "exact"
+            raise error
 
         options = {
             "radius": radius,
@@ -404,5 +460,8 @@ def plan(
             _ids(forbidden, "forbidden"),
             seed,
             time_limit,
+            capacity,
+            capacity_by,
+            max_villages,
         )
     )

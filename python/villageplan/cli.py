@@ -26,6 +26,7 @@ examples:
   villageplan demo
   villageplan demo --radius 2500 --target 0.8
   villageplan demo --seed 7 --by population
+  villageplan demo --capacity 1500 --max-villages 8
 """
 
 EPILOG_PLAN = """\
@@ -34,6 +35,7 @@ examples:
   villageplan plan villages.csv --id-col code --population-col pop --town-col township
   villageplan plan villages.csv --crs planar --x-col easting --y-col northing --json plan.json
   villageplan plan villages.geojson --target 0.8 --by population
+  villageplan plan villages.csv --capacity 4000 --capacity-by population --max-villages 8
 
 The CSV needs a header row. Without --*-col options the usual names are found (ignoring case):
 id/village_id/code, x/lon/lng/longitude/easting, y/lat/latitude/northing, population/pop,
@@ -74,6 +76,26 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
         choices=["auto", "count", "cost"],
         default="auto",
         help="minimise the number of new centres or their cost (default: auto = cost when sites have costs)",
+    )
+    p.add_argument(
+        "--capacity",
+        type=float,
+        default=None,
+        metavar="LOAD",
+        help="most households (or people, see --capacity-by) one centre may serve, e.g. 1500 (default: no limit)",
+    )
+    p.add_argument(
+        "--capacity-by",
+        choices=["households", "population"],
+        default="households",
+        help="what --capacity counts (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-villages",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most villages per community, e.g. 8 (default: no limit)",
     )
 
 
@@ -185,6 +207,15 @@ def summary(p: Plan) -> str:
     ]
     if sizes:
         lines.append(f"Villages per community: mean {sum(sizes) / len(sizes):.1f}, min {min(sizes)}, max {max(sizes)}")
+    if p.capacity is not None or p.max_villages is not None:
+        limits = []
+        if p.capacity is not None:
+            column = "households" if p.capacity_by == "households" else "population"
+            largest = max((float(x) for x in comm[column]), default=0.0)
+            limits.append(f"at most {p.capacity:,.0f} {p.capacity_by} per centre (largest community {largest:,.0f})")
+        if p.max_villages is not None:
+            limits.append(f"at most {p.max_villages} villages per community")
+        lines.append("Limits: " + "; ".join(limits))
     lines += [
         f"Coverage: {_pct(p.coverage)} of villages ({p.n_covered} of {county.n_villages}), "
         f"{_pct(p.population_coverage)} of population ({covered_pop:,.0f} of {total_pop:,.0f})",
@@ -218,6 +249,9 @@ def _run(args: argparse.Namespace) -> None:
         by=args.by,
         within_town=not args.across_towns,
         objective=args.objective,
+        capacity=args.capacity,
+        capacity_by=args.capacity_by,
+        max_villages=args.max_villages,
     )
     print(summary(result))
     if args.command == "plan":

@@ -64,6 +64,46 @@ impl PlanObjective {
     }
 }
 
+/// What a centre's capacity counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityBy {
+    /// Households served (the building standard is 30 m² per 100 households; about 1,500 per
+    /// community, range 1,000–2,500).
+    #[default]
+    Households,
+    /// People served (about 4,000 per community, range 2,500–7,000).
+    Population,
+}
+
+impl CapacityBy {
+    /// Parse `"households"` or `"population"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `capacity_by`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "households" | "household" | "hh" => Ok(CapacityBy::Households),
+            "population" | "people" => Ok(CapacityBy::Population),
+            other => {
+                Err(Error::param("capacity_by", format!("unknown value '{other}'; use 'households' or 'population'")))
+            }
+        }
+    }
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityBy::Households => "households",
+            CapacityBy::Population => "population",
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == CapacityBy::default()
+    }
+}
+
 /// Options of [`plan`](super::plan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,6 +131,17 @@ pub struct PlanOptions {
     /// `time_limit` (unless proven optimal). `None` runs the full, deterministic search.
     #[serde(default)]
     pub time_limit: Option<f64>,
+    /// Most load one centre may serve, in households or people (see
+    /// [`capacity_by`](Self::capacity_by)); `None` for no limit. A village whose own load exceeds
+    /// it can join no centre and counts as uncovered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+    /// What [`capacity`](Self::capacity) counts (default households).
+    #[serde(default, skip_serializing_if = "CapacityBy::is_default")]
+    pub capacity_by: CapacityBy,
+    /// Most villages one community may have (5–8 is usual); `None` for no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_villages: Option<usize>,
 }
 
 impl Default for PlanOptions {
@@ -105,6 +156,9 @@ impl Default for PlanOptions {
             forbidden: Vec::new(),
             seed: 0,
             time_limit: None,
+            capacity: None,
+            capacity_by: CapacityBy::Households,
+            max_villages: None,
         }
     }
 }
@@ -134,5 +188,51 @@ impl PlanOptions {
     pub fn objective(mut self, objective: PlanObjective) -> Self {
         self.objective = objective;
         self
+    }
+    /// Limit the load per centre (households or people, see [`capacity_by`](Self::capacity_by)).
+    pub fn capacity(mut self, load: f64) -> Self {
+        self.capacity = Some(load);
+        self
+    }
+    /// Set what the capacity counts.
+    pub fn capacity_by(mut self, by: CapacityBy) -> Self {
+        self.capacity_by = by;
+        self
+    }
+    /// Limit the number of villages per community.
+    pub fn max_villages(mut self, n: usize) -> Self {
+        self.max_villages = Some(n);
+        self
+    }
+
+    /// Whether a capacity or a village limit applies (communities then come from the
+    /// capacitated assignment instead of the nearest centre).
+    pub fn is_capacitated(&self) -> bool {
+        self.capacity.is_some() || self.max_villages.is_some()
+    }
+
+    /// Check the capacity options.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `capacity` for a NaN or a value ≤ 0, or `max_villages` for 0.
+    pub fn check_capacity(&self) -> Result<()> {
+        if let Some(c) = self.capacity {
+            if c.is_nan() || c <= 0.0 {
+                return Err(Error::param(
+                    "capacity",
+                    format!(
+                        "capacity must be a positive number of {} per centre, got {c}; about 1500 households or 4000 people is usual, or leave it out for no limit",
+                        self.capacity_by.as_str()
+                    ),
+                ));
+            }
+        }
+        if self.max_villages == Some(0) {
+            return Err(Error::param(
+                "max_villages",
+                "a community needs at least 1 village; 5 to 8 is usual, or leave it out for no limit",
+            ));
+        }
+        Ok(())
     }
 }

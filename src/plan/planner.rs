@@ -2,6 +2,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::capacitated::Capacitated;
 use super::options::{CoverageBy, PlanObjective, PlanOptions};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
@@ -113,10 +114,24 @@ pub struct Plan {
 /// 4. Every covered village joins its nearest open centre within the radius (inside its own town
 ///    when `within_town`) ([`assign_nearest`]).
 ///
+/// With a centre capacity (`options.capacity`, in households or people per
+/// `options.capacity_by`) or a village limit (`options.max_villages`), step 4 is the capacitated
+/// assignment instead ([`assign_capacitated`](crate::group::assign_capacitated)): each village
+/// goes whole to one centre within the radius (and town) with room for it, maximising the
+/// weight assigned, then the villages assigned, then minimising distance. A village is then
+/// *covered* only when it is assigned; one within reach of full centres, or heavier than the
+/// capacity itself, is not. When the assignment falls short of the target, more centres open
+/// greedily (the site that raises the assigned weight most per cost, re-solving only the
+/// communities it touches) and centres no longer needed close again. The plan keeps the
+/// uncapacitated solver's lower bound: the capacitated problem only restricts it, so the bound
+/// stays valid and the reported gap honest (if loose).
+///
 /// # Errors
 /// * [`Error::InvalidInput`] for a bad radius or target, an unknown id in `fixed`/`forbidden`, a
-///   population target on a county with no population, or some sites with costs and others without.
-/// * [`Error::Infeasible`] when the target cannot be reached; it states the highest reachable share.
+///   population target on a county with no population, some sites with costs and others without,
+///   a capacity that is NaN or ≤ 0, or `max_villages` = 0.
+/// * [`Error::Infeasible`] when the target cannot be reached; it states the highest reachable
+///   share (under the capacity and village limit when they apply).
 ///
 /// # Examples
 /// ```
@@ -140,13 +155,35 @@ pub fn plan(county: &Instance, options: &PlanOptions) -> Result<Plan> {
 pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) -> Result<Plan> {
     crate::coverage::sets::check_radius(options.radius)?;
     solve::greedy::check_share(options.target)?;
+    options.check_capacity()?;
     if coverage.n_villages() != county.n_villages() || coverage.n_sites() != county.n_sites() {
         return Err(Error::param("coverage", "the coverage was built for another county; rebuild it for this one"));
     }
     let (problem, objective) = covering_problem(county, coverage, options)?;
     let solve_options = SolveOptions { seed: options.seed, time_limit: options.time_limit };
     let solution = solve::target_coverage(&problem, options.target, &solve_options)?;
-    Ok(assemble(county, coverage, options.clone(), objective, solution))
+    if !options.is_capacitated() {
+        let best = assign_nearest(coverage, &solution.open);
+        return Ok(assemble(county, options.clone(), objective, solution, &best));
+    }
+    let total = problem.total_weight();
+    let need = options.target * total - 1e-9 * total;
+    let capacitated = Capacitated::new(county, &problem, options);
+    let outcome = capacitated.complete(options, solution.open.clone(), need)?;
+    let fixed = problem.fixed_mask();
+    let cost = outcome
+        .open
+        .iter()
+        .filter(|&&s| !fixed[s as usize])
+        .map(|&s| problem.costs[s as usize])
+        .fold(0.0, |a, b| a + b);
+    // The uncapacitated bound stays valid: the capacitated problem is a restriction of it.
+    let timed_out = solution.status == Status::TimeLimit;
+    let mut certified =
+        Solution::certify(outcome.open, cost, solution.bound.min(cost), solve::Sense::Minimize, timed_out);
+    certified.iterations = solution.iterations + outcome.steps;
+    certified.seconds = solution.seconds;
+    Ok(assemble(county, options.clone(), objective, certified, &outcome.assignment))
 }
 
 /// A plan with the given centres (site ids; existing and `options.fixed` sites are added), as if
@@ -170,6 +207,7 @@ pub fn plan_with_centres(
 ) -> Result<Plan> {
     crate::coverage::sets::check_radius(options.radius)?;
     solve::greedy::check_share(options.target)?;
+    options.check_capacity()?;
     let coverage = Coverage::build(county, options.radius, options.within_town)?;
     let (problem, objective) = covering_problem(county, &coverage, options)?;
     let mut open = problem.fixed.clone();
@@ -185,12 +223,19 @@ pub fn plan_with_centres(
     open.sort_unstable();
     open.dedup();
     let total = problem.total_weight();
-    let covered = coverage.covered_by(open.iter().map(|&s| s as usize));
-    let reached: f64 = covered.iter().zip(&problem.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum();
+    let (reached, best) = if options.is_capacitated() {
+        let a = Capacitated::new(county, &problem, options).assign(&open, &vec![None; county.n_villages()])?;
+        (a.covered_weight, a.assignment)
+    } else {
+        let best = assign_nearest(&coverage, &open);
+        let reached: f64 = best.iter().zip(&problem.weights).filter(|(b, _)| b.is_some()).map(|(_, w)| w).sum();
+        (reached, best)
+    };
     if reached < options.target * total - 1e-9 * total {
+        let limits = if options.is_capacitated() { " under the capacity and village limits" } else { "" };
         return Err(Error::Infeasible {
             reason: format!(
-                "the given centres cover {:.2}% of {}, short of the {:.1}% target",
+                "the given centres cover {:.2}% of {}{limits}, short of the {:.1}% target",
                 100.0 * reached / total,
                 options.by.as_str(),
                 100.0 * options.target
@@ -208,7 +253,7 @@ pub fn plan_with_centres(
         }
     };
     let solution = Solution::certify(open, cost, bound.min(cost), solve::Sense::Minimize, timed_out);
-    Ok(assemble(county, &coverage, options.clone(), objective, solution))
+    Ok(assemble(county, options.clone(), objective, solution, &best))
 }
 
 /// The covering problem a plan solves: weights, costs, fixed and allowed sites from the county
@@ -301,18 +346,18 @@ pub fn covering_problem<'a>(
     Ok((CoverProblem { coverage, weights, costs, fixed, allowed }, objective))
 }
 
-/// Communities, assignments and coverage figures from a solution.
+/// Communities, assignments and coverage figures from a solution and its assignment (per
+/// village: position in `solution.open` and distance in metres).
 fn assemble(
     county: &Instance,
-    coverage: &Coverage,
     options: PlanOptions,
     objective: PlanObjective,
     mut solution: Solution,
+    best: &[Option<(u32, f64)>],
 ) -> Plan {
     solution.assignment = Vec::new();
     let sites = county.sites();
     let villages = county.villages();
-    let best = assign_nearest(coverage, &solution.open);
     let mut communities: Vec<Community> = solution
         .open
         .iter()

@@ -11,7 +11,7 @@ use super::county::PyCounty;
 use super::error::{attached, detached};
 use crate::error::{Error, Result};
 use crate::io;
-use crate::plan::{self as core, CoverageBy, Plan, PlanObjective, PlanOptions};
+use crate::plan::{self as core, CapacityBy, CoverageBy, Plan, PlanObjective, PlanOptions};
 
 /// A plan: centres, the communities they form, each village's assignment, cost, coverage and the
 /// solver's certificate (bound, gap, status).
@@ -123,6 +123,24 @@ impl PyPlan {
     #[getter]
     fn seed(&self) -> u64 {
         self.inner.options.seed
+    }
+
+    /// Most load per centre (households or people, see `capacity_by`), or None.
+    #[getter]
+    fn capacity(&self) -> Option<f64> {
+        self.inner.options.capacity
+    }
+
+    /// What `capacity` counts: `"households"` or `"population"`.
+    #[getter]
+    fn capacity_by(&self) -> &'static str {
+        self.inner.options.capacity_by.as_str()
+    }
+
+    /// Most villages per community, or None.
+    #[getter]
+    fn max_villages(&self) -> Option<usize> {
+        self.inner.options.max_villages
     }
 
     /// Number of centres (communities), including existing ones.
@@ -318,7 +336,23 @@ pub fn _plan_from_json_bytes(py: Python<'_>, data: &[u8]) -> PyResult<PyPlan> {
 // the crate's defaults.
 const _: () = assert!(crate::defaults::SERVICE_RADIUS_M == 2000.0 && crate::defaults::COVERAGE_TARGET == 0.6);
 
+/// The capacity keyword arguments: `capacity`, `capacity_by`, `max_villages`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits<'a> {
+    pub capacity: Option<f64>,
+    pub capacity_by: &'a str,
+    pub max_villages: Option<i64>,
+}
+
+impl Limits<'_> {
+    /// No capacity and no village limit.
+    pub const NONE: Limits<'static> = Limits { capacity: None, capacity_by: "households", max_villages: None };
+}
+
 /// Plan options from the Python keyword arguments.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the keyword at fault.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn options(
     radius: f64,
@@ -330,13 +364,24 @@ pub(crate) fn options(
     forbidden: Option<Vec<String>>,
     seed: u64,
     time_limit: Option<f64>,
+    limits: Limits<'_>,
 ) -> Result<PlanOptions> {
     if let Some(t) = time_limit {
         if t.is_nan() || t < 0.0 {
             return Err(Error::param("time_limit", format!("time limit must be ≥ 0 seconds, got {t}")));
         }
     }
-    Ok(PlanOptions {
+    let max_villages = match limits.max_villages {
+        None => None,
+        Some(m) if m >= 1 => Some(usize::try_from(m).unwrap_or(usize::MAX)),
+        Some(m) => {
+            return Err(Error::param(
+                "max_villages",
+                format!("a community needs at least 1 village, got {m}; 5 to 8 is usual, or pass None for no limit"),
+            ))
+        }
+    };
+    let options = PlanOptions {
         radius,
         target,
         by: CoverageBy::parse(by)?,
@@ -346,14 +391,20 @@ pub(crate) fn options(
         forbidden: forbidden.unwrap_or_default(),
         seed,
         time_limit,
-    })
+        capacity: limits.capacity,
+        capacity_by: CapacityBy::parse(limits.capacity_by)?,
+        max_villages,
+    };
+    options.check_capacity()?;
+    Ok(options)
 }
 
 /// Plan a county to a coverage target (see the Python docstring of `villageplan.plan`).
 #[pyfunction]
 #[pyo3(signature = (
     county, radius=2000.0, target=0.6, by="villages",
-    within_town=true, objective="auto", fixed=None, forbidden=None, seed=0, time_limit=None
+    within_town=true, objective="auto", fixed=None, forbidden=None, seed=0, time_limit=None,
+    capacity=None, capacity_by="households", max_villages=None
 ))]
 #[pyo3(name = "plan")]
 #[allow(clippy::too_many_arguments)]
@@ -369,9 +420,14 @@ pub fn plan_county(
     forbidden: Option<Vec<String>>,
     seed: u64,
     time_limit: Option<f64>,
+    capacity: Option<f64>,
+    capacity_by: &str,
+    max_villages: Option<i64>,
 ) -> PyResult<PyPlan> {
-    let options =
-        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, seed, time_limit))?;
+    let limits = Limits { capacity, capacity_by, max_villages };
+    let options = attached(py, || {
+        options(radius, target, by, within_town, objective, fixed, forbidden, seed, time_limit, limits)
+    })?;
     let instance = &*county.get().inner;
     detached(py, || core::plan(instance, &options)).map(PyPlan::new)
 }
@@ -393,7 +449,8 @@ pub fn covering_problem<'py>(
     fixed: Option<Vec<String>>,
     forbidden: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None))?;
+    let options =
+        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None, Limits::NONE))?;
     let instance = &*county.get().inner;
     let coverage = detached(py, || {
         crate::coverage::sets::check_radius(radius)?;
@@ -421,7 +478,8 @@ pub fn covering_problem<'py>(
 #[pyfunction]
 #[pyo3(signature = (
     county, centres, bound=None, timed_out=false, radius=2000.0, target=0.6, by="villages",
-    within_town=true, objective="auto", fixed=None, forbidden=None
+    within_town=true, objective="auto", fixed=None, forbidden=None,
+    capacity=None, capacity_by="households", max_villages=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn plan_with_centres(
@@ -437,8 +495,13 @@ pub fn plan_with_centres(
     objective: &str,
     fixed: Option<Vec<String>>,
     forbidden: Option<Vec<String>>,
+    capacity: Option<f64>,
+    capacity_by: &str,
+    max_villages: Option<i64>,
 ) -> PyResult<PyPlan> {
-    let options = attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None))?;
+    let limits = Limits { capacity, capacity_by, max_villages };
+    let options =
+        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None, limits))?;
     let instance = &*county.get().inner;
     detached(py, || core::plan_with_centres(instance, &options, &centres, bound, timed_out)).map(PyPlan::new)
 }
