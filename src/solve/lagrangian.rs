@@ -17,7 +17,16 @@
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::local_search::MedianInstance;
+
+/// Rows per work item of the p-median subgradient evaluation (fixed, so the sums do not depend
+/// on the thread count).
+const ROW_CHUNK: usize = 256;
+
+/// Sorted-list entries (rows × candidate sites) from which an evaluation runs on the rayon pool.
+const PARALLEL_THRESHOLD: usize = 60_000;
 
 /// Absolute slack for float round-off when comparing bounds (relative to the magnitude).
 #[inline]
@@ -67,6 +76,10 @@ pub(crate) struct MedianDual<'a> {
     /// Whether the last relaxed solution satisfied every relaxed constraint (it is then optimal
     /// for the restricted problem and its value is a feasible cost).
     pub relaxed_feasible: bool,
+    /// Per-chunk partial sums of ρ.
+    partial: Vec<f64>,
+    /// Whether evaluations use the rayon pool.
+    parallel: bool,
 }
 
 /// The relaxed solution at one λ.
@@ -98,21 +111,42 @@ impl<'a> MedianDual<'a> {
             iterations: 0,
             alpha: 1.0,
             relaxed_feasible: false,
+            partial: Vec::new(),
+            parallel: inst.n * inst.l >= PARALLEL_THRESHOLD,
         }
     }
 
     /// Evaluate L at the current λ: fills ρ, the relaxed solution and the subgradient.
     pub fn evaluate(&mut self) -> DualPoint {
         let inst = self.inst;
-        self.rho.fill(0.0);
-        for i in 0..inst.n {
-            let lam = self.lambda[i];
-            let sites = inst.sites_of(i);
-            for (k, &c) in inst.costs_of(i).iter().enumerate() {
-                if c >= lam {
-                    break;
+        let m = inst.m;
+        // ρ in fixed row chunks, summed in chunk order: the same floating-point result whether
+        // the chunks run on one thread or many.
+        let chunks = inst.n.div_ceil(ROW_CHUNK);
+        self.partial.resize(chunks * m, 0.0);
+        let lambda = &self.lambda;
+        let parallel = self.parallel;
+        let chunk_rho = |(ch, part): (usize, &mut [f64])| {
+            part.fill(0.0);
+            let first = ch * ROW_CHUNK;
+            for (i, &lam) in lambda.iter().enumerate().skip(first).take(ROW_CHUNK) {
+                for (&c, &site) in inst.costs_of(i).iter().zip(inst.sites_of(i)) {
+                    if c >= lam {
+                        break;
+                    }
+                    part[site as usize] += c - lam;
                 }
-                self.rho[sites[k] as usize] += c - lam;
+            }
+        };
+        if parallel {
+            self.partial.par_chunks_mut(m).enumerate().for_each(chunk_rho);
+        } else {
+            self.partial.chunks_mut(m).enumerate().for_each(chunk_rho);
+        }
+        self.rho.copy_from_slice(&self.partial[..m]);
+        for part in self.partial[m..].chunks(m) {
+            for (r, &x) in self.rho.iter_mut().zip(part) {
+                *r += x;
             }
         }
         // Forced sites, then the most negative ρ among the rest (ties by index).
@@ -140,19 +174,25 @@ impl<'a> MedianDual<'a> {
             self.in_y[s as usize] = true;
             value += r;
         }
-        for i in 0..inst.n {
-            let lam = self.lambda[i];
-            let sites = inst.sites_of(i);
-            let mut x = 0.0;
-            for (k, &c) in inst.costs_of(i).iter().enumerate() {
-                if c >= lam {
-                    break;
+        let (lambda, in_y) = (&self.lambda, &self.in_y);
+        let chunk_grad = |(ch, g): (usize, &mut [f64])| {
+            for (k, gi) in g.iter_mut().enumerate() {
+                let i = ch * ROW_CHUNK + k;
+                let lam = lambda[i];
+                let mut x = 0u32;
+                for (&c, &site) in inst.costs_of(i).iter().zip(inst.sites_of(i)) {
+                    if c >= lam {
+                        break;
+                    }
+                    x += u32::from(in_y[site as usize]);
                 }
-                if self.in_y[sites[k] as usize] {
-                    x += 1.0;
-                }
+                *gi = 1.0 - f64::from(x);
             }
-            self.grad[i] = 1.0 - x;
+        };
+        if parallel {
+            self.grad.par_chunks_mut(ROW_CHUNK).enumerate().for_each(chunk_grad);
+        } else {
+            self.grad.chunks_mut(ROW_CHUNK).enumerate().for_each(chunk_grad);
         }
         let open = (0..inst.m as u32).filter(|&s| self.in_y[s as usize]).collect();
         DualPoint { value, open }
@@ -207,16 +247,6 @@ impl<'a> MedianDual<'a> {
     /// Whether every cost is an integer (bounds are rounded up).
     pub fn integral(&self) -> bool {
         self.integral
-    }
-
-    /// Number of forced sites.
-    pub fn n_forced(&self) -> usize {
-        self.forced.iter().filter(|&&f| f).count()
-    }
-
-    /// Number of free sites still undecided by fixing.
-    pub fn undecided(&self) -> usize {
-        (0..self.inst.m).filter(|&s| !self.forced[s] && !self.closed[s]).count()
     }
 
     /// Run up to `max_iter` subgradient iterations against the target `ub` (the incumbent). After
@@ -433,5 +463,50 @@ impl CoverDual {
             }
         }
         self.best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_and_serial_evaluations_are_identical() {
+        let (n, m, p) = (700, 120, 7);
+        let mut state = 99u64;
+        let wc: Vec<f64> = (0..n * m)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((state >> 33) % 1000) as f64 * 0.37
+            })
+            .collect();
+        let inst = MedianInstance::new(n, m, p, wc, vec![false; m], vec![true; m]);
+        let lambda: Vec<f64> = (0..n).map(|i| 50.0 + (i % 13) as f64 * 7.3).collect();
+        let run = |parallel: bool| {
+            let mut d = MedianDual::new(&inst, lambda.clone(), false);
+            d.parallel = parallel;
+            let mut out = Vec::new();
+            let mut ub = f64::INFINITY;
+            for _ in 0..5 {
+                let pt = d.evaluate();
+                out.push((pt.value.to_bits(), pt.open, d.grad.clone()));
+                d.run(&mut ub, 3, 10, 1e-3, None, |_, _| None);
+            }
+            out
+        };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        assert_eq!(pool.install(|| run(true)), run(false));
+    }
+
+    #[test]
+    fn bound_rounding_is_conservative() {
+        assert_eq!(rounded_bound(5818.0001, true), 5819.0);
+        // Within the float slack of an integer: treated as that integer (never rounded past it).
+        assert_eq!(rounded_bound(5818.0000001, true), 5818.0);
+        assert_eq!(rounded_bound(5818.0, true), 5818.0);
+        assert_eq!(rounded_bound(5817.9999999999, true), 5818.0);
+        assert!(proves(5818.001, 5819.0, true));
+        assert!(!proves(5818.0, 5819.0, true));
+        assert!(!proves(5818.9, 5819.0, false));
     }
 }

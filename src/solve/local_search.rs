@@ -30,7 +30,7 @@ pub(crate) struct MedianInstance {
     /// Number of open sites, fixed ones included.
     pub p: usize,
     /// Weighted effective costs `w_i · c'(i, s)`, row-major n × m, all finite.
-    pub wc: Vec<f64>,
+    pub wc: std::sync::Arc<[f64]>,
     /// Entries per row in the sorted lists (number of candidate sites).
     pub l: usize,
     /// Per row, the candidate sites sorted by `wc` (ties by index), n × l.
@@ -68,7 +68,7 @@ impl MedianInstance {
             }
         }
         let free = cand.iter().copied().filter(|&s| !fixed[s as usize]).collect();
-        Self { n, m, p, wc, l, nb_site, nb_cost, fixed, candidate, free, far: 2.0 * far + 1.0 }
+        Self { n, m, p, wc: wc.into(), l, nb_site, nb_cost, fixed, candidate, free, far: 2.0 * far + 1.0 }
     }
 
     /// The same instance with fewer candidates (`closed` sites removed) and more fixed sites

@@ -17,7 +17,14 @@ const NONE: u32 = u32::MAX;
 /// Independent cover searches per radius probe (fixed, not the thread count).
 const SEEDS_PER_PROBE: usize = 2;
 
-/// Site rules and effort of a p-center problem.
+/// Site rules and effort of a p-center problem (builder setters return `self`).
+///
+/// # Examples
+/// ```
+/// use villageplan::solve::CenterOptions;
+/// let o = CenterOptions::default().fixed(vec![0]).forbidden(vec![4]).effort(2.0);
+/// assert_eq!((o.fixed, o.forbidden, o.effort), (vec![0], vec![4], 2.0));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CenterOptions {
     /// Sites open whatever the solver does (existing centres); they count towards `p`.

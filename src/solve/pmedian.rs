@@ -20,6 +20,14 @@ const STARTS_PER_ROUND: usize = 8;
 ///
 /// The defaults (no fixed or forbidden site, no radius) give the classical p-median problem.
 /// Builder setters return `self`, in the style of geo's `KMeansParams`.
+///
+/// # Examples
+/// ```
+/// use villageplan::solve::MedianOptions;
+/// let o = MedianOptions::default().fixed(vec![3]).forbidden(vec![7]).radius(2000.0, 5000.0);
+/// assert_eq!((o.fixed, o.forbidden, o.radius, o.unserved_cost), (vec![3], vec![7], Some(2000.0), 5000.0));
+/// assert_eq!(o.effort, 1.0);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MedianOptions {
     /// Sites that are open whatever the solver does (existing centres); they count towards `p`.
@@ -117,7 +125,12 @@ pub fn p_median(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, options: 
 ///    neighbourhood shaking (Hansen & Mladenović 1997, "Variable neighborhood search for the
 ///    p-median", Location Science 5) on the reduced instance, each start with its own ChaCha8
 ///    stream derived from `options.seed` and its index, followed by more subgradient steps
-///    against the improved incumbent.
+///    against the improved incumbent;
+/// 4. after the first round, a depth-first Lagrangian branch and bound on "site open / site
+///    closed" (Beasley 1985, "A note on solving large p-median problems", EJOR 21), warm-started
+///    from the root multipliers, with reduced-cost fixing and the Lagrangian heuristic at every
+///    node, under a deterministic work budget (scaled by [`MedianOptions::effort`]). When it
+///    finishes, the incumbent is proven optimal.
 ///
 /// With a radius, `c'(i, s) = c(i, s)` within the radius and `unserved_cost` beyond it, which is
 /// again a p-median problem: the same solver handles it exactly. Infinite costs (no radius) are
@@ -125,7 +138,8 @@ pub fn p_median(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, options: 
 /// every row served.
 ///
 /// The bound is `max L(λ)` over the multipliers tried (rounded up to an integer when every
-/// weight and cost is an integer); the status is `optimal` only when it meets the objective. The
+/// weight and cost is an integer), or the objective itself when the branch and bound finished;
+/// the status is `optimal` only when the bound meets the objective. The
 /// result depends only on the inputs and `options.seed`, never on the thread count
 /// (`RAYON_NUM_THREADS`), unless `options.time_limit` cuts the search short.
 ///
@@ -337,6 +351,9 @@ fn prepare(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, median: &Media
     let mut big = if min_w.is_finite() { total_w * max_finite / min_w + max_finite + 1.0 } else { max_finite + 1.0 };
     let integral_w = w.iter().all(|x| x.fract() == 0.0);
     let mut integral = integral_w;
+    if !big.is_finite() {
+        big = f64::MAX.sqrt();
+    }
     if integral {
         big = big.ceil();
     }
@@ -531,11 +548,24 @@ fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadlin
     iterations += ls.moves;
     let mut timed_out = timed();
 
-    // Stage 3: rounds of parallel ILS on the reduced instance, then more subgradient steps.
+    // Stage 3: rounds of parallel ILS on the reduced instance, each improvement followed by more
+    // subgradient steps; after the first round, stage 4: the Lagrangian branch and bound (Beasley
+    // 1985) on the instance reduced by the root's fixings.
     let max_rounds = (12.0 * effort).ceil() as usize;
     let mut stall = 0;
     let mut round = 0;
-    while !proves(dual.best, ub, integral) && !timed_out && round < max_rounds && stall < 3 {
+    let mut tree: Option<bool> = None;
+    while !proves(dual.best, ub, integral) && tree != Some(true) && !timed_out {
+        if round == 1 && tree.is_none() {
+            let (closed, work) = tree_search(inst, &dual, effort, deadline, &mut ub, &mut best, &mut ls);
+            iterations += work;
+            tree = Some(closed);
+            timed_out = timed();
+            continue;
+        }
+        if round >= max_rounds || stall >= 3 {
+            break;
+        }
         let reduced = inst.restrict(&dual.closed, &dual.forced);
         if reduced.free.len() + reduced.fixed_sites().len() < inst.p || reduced.fixed_sites().len() > inst.p {
             break;
@@ -565,55 +595,80 @@ fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadlin
         timed_out = timed();
     }
     iterations += dual.iterations;
-    let mut bound = rounded_bound(dual.best, integral).min(ub);
-    // Stage 4: Lagrangian branch and bound (Beasley 1985) when the root bound has not closed.
-    if !proves(dual.best, ub, integral) && !timed_out && ub - bound <= BNB_MAX_GAP * ub.abs() {
-        let limit = (BNB_NODES * effort) as u64;
-        let (closed, nodes, its) = branch_and_bound(inst, &dual, &mut ub, &mut best, limit, deadline, &mut ls);
-        iterations += nodes + its;
-        if closed {
-            bound = ub;
-        }
-        timed_out = timed();
-    }
+    // Costs are ≥ 0, so 0 bounds every objective even before the first subgradient step.
+    let bound = if tree == Some(true) { ub } else { rounded_bound(dual.best, integral).max(0.0).min(ub) };
     Outcome { sites: best, bound: bound.min(ub), iterations, timed_out }
 }
 
-/// Node budget of the branch and bound (times the effort).
-const BNB_NODES: f64 = 20000.0;
+/// Stage 4: the branch and bound from the root dual. Returns (closed, nodes + iterations).
+fn tree_search(
+    inst: &MedianInstance,
+    dual: &MedianDual<'_>,
+    effort: f64,
+    deadline: Option<Instant>,
+    ub: &mut f64,
+    best: &mut Vec<u32>,
+    ls: &mut SwapSearch<'_>,
+) -> (bool, u64) {
+    // Closed sites leave every sorted list, which shortens each subgradient iteration.
+    let reduced = inst.restrict(&dual.closed, &dual.forced);
+    let mut root = MedianDual::new(&reduced, dual.best_lambda.clone(), dual.integral());
+    root.best = dual.best;
+    // The Lagrangian heuristic inside the tree searches the reduced instance too.
+    let mut local = SwapSearch::new(&reduced);
+    let (closed, nodes, its) = branch_and_bound(&reduced, &root, ub, best, BNB_WORK * effort, deadline, &mut local);
+    ls.moves += local.moves;
+    (closed, nodes + its)
+}
 
-/// The branch and bound runs only when the root gap is at most this share of the incumbent
-/// (wider gaps need far more nodes than the budget).
-const BNB_MAX_GAP: f64 = 1.0;
+/// Work budget of the branch and bound, in sorted-list entries visited by its subgradient
+/// iterations (each costs rows × candidate sites of the reduced instance), times the effort.
+/// Deterministic, unlike a time budget: about 1.5–3 s on the machine of BENCHMARKS.md.
+const BNB_WORK: f64 = 1.5e9;
 
 /// Depth-first Lagrangian branch and bound on "open site s / close site s" (Beasley 1985, "A
 /// note on solving large p-median problems", EJOR 21), each node warm-started from its parent's
-/// multipliers and fixings. Returns (every node closed, nodes, subgradient iterations).
+/// multipliers and fixings, until its subgradient iterations have visited `limit` sorted-list
+/// entries. Returns (every node closed, nodes, subgradient iterations).
 fn branch_and_bound(
     inst: &MedianInstance,
     root: &MedianDual<'_>,
     ub: &mut f64,
     best: &mut Vec<u32>,
-    limit: u64,
+    limit: f64,
     deadline: Option<Instant>,
     ls: &mut SwapSearch<'_>,
 ) -> (bool, u64, u64) {
+    /// An open node: its fixings, warm-start multipliers and inherited bound.
+    struct Node {
+        forced: Vec<bool>,
+        closed: Vec<bool>,
+        lambda: Vec<f64>,
+        best: f64,
+    }
     let integral = root.integral();
-    let mut stack = vec![root.clone()];
+    let mut stack = vec![Node {
+        forced: root.forced.clone(),
+        closed: root.closed.clone(),
+        lambda: root.best_lambda.clone(),
+        best: root.best,
+    }];
     let mut nodes = 0u64;
     let mut its = 0u64;
-    while let Some(mut d) = stack.pop() {
-        if nodes >= limit || deadline.is_some_and(|t| Instant::now() >= t) {
+    let mut work = 0.0;
+    let mut tried: std::collections::HashSet<Vec<u32>> = std::collections::HashSet::new();
+    while let Some(node) = stack.pop() {
+        if work >= limit || deadline.is_some_and(|t| Instant::now() >= t) {
             return (false, nodes, its);
         }
         nodes += 1;
-        let forced = d.n_forced();
-        let undecided = d.undecided();
-        if forced > inst.p || forced + undecided < inst.p {
+        let forced = node.forced.iter().filter(|&&f| f).count();
+        let open_sites = (0..inst.m).filter(|&s| !node.closed[s]).count();
+        if forced > inst.p || open_sites < inst.p {
             continue;
         }
         if forced == inst.p {
-            let open: Vec<u32> = (0..inst.m as u32).filter(|&s| d.forced[s as usize]).collect();
+            let open: Vec<u32> = (0..inst.m as u32).filter(|&s| node.forced[s as usize]).collect();
             ls.load(&open);
             if ls.cost() < *ub {
                 *ub = ls.cost();
@@ -621,13 +676,19 @@ fn branch_and_bound(
             }
             continue;
         }
-        let before = d.iterations;
+        // Deep nodes have closed most sites: drop them from the sorted lists first.
+        let local = (open_sites * 10 < inst.l * 7).then(|| inst.restrict(&node.closed, &node.forced));
+        let here = local.as_ref().unwrap_or(inst);
+        let mut d = MedianDual::new(here, node.lambda, integral);
+        d.forced.copy_from_slice(&node.forced);
+        d.closed.copy_from_slice(&node.closed);
+        d.best = node.best;
+        d.best_lambda.copy_from_slice(&d.lambda);
         d.alpha = 0.5;
-        d.relaxed_feasible = false;
         let mut ubv = *ub;
         let mut found: Option<(f64, Vec<u32>)> = None;
-        d.run(&mut ubv, 200, 12, 1e-3, deadline, |pt, it| {
-            if it % 25 != 0 || pt.open.len() != inst.p {
+        d.run(&mut ubv, 120, 8, 1e-2, deadline, |pt, it| {
+            if it % 40 != 0 || pt.open.len() != inst.p || !tried.insert(pt.open.clone()) {
                 return None;
             }
             ls.load(&pt.open);
@@ -638,7 +699,8 @@ fn branch_and_bound(
             }
             Some(c)
         });
-        its += d.iterations - before;
+        its += d.iterations;
+        work += (d.iterations * (here.n * here.l) as u64) as f64;
         if let Some((c, s)) = found {
             if c < *ub {
                 *ub = c;
@@ -659,12 +721,20 @@ fn branch_and_bound(
             continue;
         }
         let Some(j) = d.branch_site() else { continue };
-        let mut closed = d.clone();
-        closed.closed[j as usize] = true;
-        let mut open = d;
-        open.forced[j as usize] = true;
-        stack.push(closed);
-        stack.push(open);
+        let closed_child = Node {
+            forced: d.forced.clone(),
+            closed: {
+                let mut c = d.closed.clone();
+                c[j as usize] = true;
+                c
+            },
+            lambda: d.best_lambda.clone(),
+            best: d.best,
+        };
+        let mut forced_child = Node { forced: d.forced, closed: d.closed, lambda: d.best_lambda, best: d.best };
+        forced_child.forced[j as usize] = true;
+        stack.push(closed_child);
+        stack.push(forced_child);
     }
     (true, nodes, its)
 }
@@ -852,7 +922,7 @@ mod tests {
             let mut best: Vec<u32> = (0..p as u32).collect();
             ls.load(&best);
             let mut ub = ls.cost();
-            let (closed, _, _) = branch_and_bound(inst, &dual, &mut ub, &mut best, u64::MAX, None, &mut ls);
+            let (closed, _, _) = branch_and_bound(inst, &dual, &mut ub, &mut best, f64::INFINITY, None, &mut ls);
             assert!(closed);
             assert!((ub - opt).abs() < 1e-9, "seed {seed}: {ub} vs {opt}");
         }
