@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from villageplan import _core, solve
+from villageplan import _core, io, solve
 from villageplan._county import County, read_csv, read_geojson, sample_county
 from villageplan._planning import Plan, plan
 from villageplan.exceptions import InfeasibleError, InvalidInputError, PlanningError
@@ -35,6 +35,7 @@ __all__ = [
     "Plan",
     "PlanningError",
     "__version__",
+    "io",
     "plan",
     "read_csv",
     "read_geojson",

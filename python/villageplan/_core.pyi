@@ -26,8 +26,11 @@ __all__ = [
     "plan_with_centres",
     "read_csv",
     "read_geojson",
+    "read_orlib_pmed",
     "sample_county",
     "solve_max_coverage",
+    "solve_p_center",
+    "solve_p_median",
     "solve_set_cover",
 ]
 
@@ -395,3 +398,29 @@ def solve_set_cover(
     time_limit: float | None = None,
 ) -> Solution:
     """Solve least-cost (partial) set cover on a dense cost matrix."""
+
+def solve_p_median(
+    costs: npt.NDArray[np.float64],
+    p: int,
+    weights: npt.NDArray[np.float64] | None = None,
+    fixed: list[int] | None = None,
+    forbidden: list[int] | None = None,
+    radius: float | None = None,
+    unserved_cost: float | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve the p-median problem on a dense cost matrix."""
+
+def solve_p_center(
+    costs: npt.NDArray[np.float64],
+    p: int,
+    fixed: list[int] | None = None,
+    forbidden: list[int] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve the vertex p-center problem on a dense cost matrix."""
+
+def read_orlib_pmed(path: str | os.PathLike[str]) -> tuple[npt.NDArray[np.float64], int]:
+    """Read an OR-Library p-median file as (all-pairs distances, p)."""

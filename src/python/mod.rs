@@ -32,6 +32,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<solve::PySolution>()?;
     m.add_function(wrap_pyfunction!(solve::solve_max_coverage, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_set_cover, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::solve_p_median, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::solve_p_center, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::read_orlib_pmed, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_county, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_with_centres, m)?)?;
     m.add_function(wrap_pyfunction!(plan::covering_problem, m)?)?;

@@ -1,6 +1,6 @@
 //! Low-level solvers on a plain cost matrix (`villageplan.solve`), spopt-like.
 
-use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use super::convert::{opt_vec, py_repr};
@@ -189,4 +189,76 @@ pub fn solve_set_cover(
         core::target_coverage(&problem, share, &SolveOptions { seed, time_limit })
     })
     .map(|s| PySolution::new(s, n))
+}
+
+/// p-median on a matrix (see `villageplan.solve.p_median`).
+#[pyfunction]
+#[pyo3(signature = (costs, p, weights=None, fixed=None, forbidden=None, radius=None, unserved_cost=None, seed=0, time_limit=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn solve_p_median(
+    py: Python<'_>,
+    costs: PyReadonlyArray2<'_, f64>,
+    p: usize,
+    weights: Option<PyReadonlyArray1<'_, f64>>,
+    fixed: Option<Vec<u32>>,
+    forbidden: Option<Vec<u32>>,
+    radius: Option<f64>,
+    unserved_cost: Option<f64>,
+    seed: u64,
+    time_limit: Option<f64>,
+) -> PyResult<PySolution> {
+    let (data, n, m) = matrix(&costs);
+    let weights = opt_vec(weights.as_ref());
+    detached(py, move || {
+        let matrix = core::CostMatrix::new(data, n, m)?;
+        let mut median =
+            core::MedianOptions::default().fixed(fixed.unwrap_or_default()).forbidden(forbidden.unwrap_or_default());
+        match (radius, unserved_cost) {
+            (Some(r), Some(u)) => median = median.radius(r, u),
+            (None, None) => {}
+            _ => {
+                return Err(Error::param(
+                    "radius",
+                    "give radius and unserved_cost together (the cost of a row beyond the radius)",
+                ))
+            }
+        }
+        core::p_median_with(&matrix, p, weights.as_deref(), &median, &SolveOptions { seed, time_limit })
+    })
+    .map(|s| PySolution::new(s, n))
+}
+
+/// Vertex p-center on a matrix (see `villageplan.solve.p_center`).
+#[pyfunction]
+#[pyo3(signature = (costs, p, fixed=None, forbidden=None, seed=0, time_limit=None))]
+pub fn solve_p_center(
+    py: Python<'_>,
+    costs: PyReadonlyArray2<'_, f64>,
+    p: usize,
+    fixed: Option<Vec<u32>>,
+    forbidden: Option<Vec<u32>>,
+    seed: u64,
+    time_limit: Option<f64>,
+) -> PyResult<PySolution> {
+    let (data, n, m) = matrix(&costs);
+    detached(py, move || {
+        let matrix = core::CostMatrix::new(data, n, m)?;
+        let center =
+            core::CenterOptions::default().fixed(fixed.unwrap_or_default()).forbidden(forbidden.unwrap_or_default());
+        core::p_center_with(&matrix, p, &center, &SolveOptions { seed, time_limit })
+    })
+    .map(|s| PySolution::new(s, n))
+}
+
+/// Read an OR-Library `pmed` file: the all-pairs shortest-path matrix and p.
+#[pyfunction]
+pub fn read_orlib_pmed<'py>(
+    py: Python<'py>,
+    path: std::path::PathBuf,
+) -> PyResult<(Bound<'py, numpy::PyArray2<f64>>, usize)> {
+    let (matrix, p) = detached(py, move || crate::io::read_orlib_pmed(&path))?;
+    let (n, m) = (matrix.n_demand(), matrix.n_sites());
+    let flat = PyArray1::from_vec(py, matrix.into_vec());
+    let arr = flat.reshape([n, m])?;
+    Ok((arr, p))
 }

@@ -74,3 +74,42 @@ def test_budget_and_errors():
     with pytest.raises(vp.InfeasibleError) as info:
         vp.solve.set_cover(costs, 1.0, forbidden=range(9))
     assert info.value.achievable == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_p_median_is_optimal_with_a_valid_bound(seed):
+    costs, weights, _ = random_matrix(seed)
+    p = 3
+    best = min(float((weights * costs[:, list(c)].min(axis=1)).sum()) for c in itertools.combinations(range(10), p))
+    s = vp.solve.p_median(costs, p, weights=weights, seed=seed)
+    assert s.objective == pytest.approx(best)
+    assert s.bound <= best + 1e-6
+    assert len(s.sites) == p
+    # The assignment reproduces the objective.
+    assert float((weights * costs[np.arange(10), s.assignment]).sum()) == pytest.approx(s.objective)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_p_center_is_optimal(seed):
+    costs, _, _ = random_matrix(seed)
+    best = min(float(costs[:, list(c)].min(axis=1).max()) for c in itertools.combinations(range(10), 2))
+    s = vp.solve.p_center(costs, 2)
+    assert s.objective == pytest.approx(best)
+    assert s.status == "optimal"
+
+
+def test_orlib_reader_and_pmed1_optimum():
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data" / "orlib"
+    costs, p = vp.io.read_orlib_pmed(data / "pmed1.txt")
+    assert costs.shape == (100, 100) and p == 5
+    np.testing.assert_array_equal(costs, costs.T)  # shortest paths on an undirected graph
+    s = vp.solve.p_median(costs, p)
+    assert s.objective == 5819  # pmedopt.txt (the last duplicate edge wins)
+    assert s.status == "optimal"
+    assert vp.solve.p_center(costs, p).objective == 127  # pcenter_opt.txt
+    with pytest.raises(FileNotFoundError):
+        vp.io.read_orlib_pmed(data / "missing.txt")
+    with pytest.raises(vp.InvalidInputError, match="`p`"):
+        vp.solve.p_median(costs, 0)
