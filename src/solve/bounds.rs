@@ -168,7 +168,13 @@ pub fn lagrangian_cover(
             .with_min_len(4096)
             .map(|&s| {
                 let s = s as usize;
-                problem.costs[s] - cov.villages_of(s).iter().filter(|&&v| res.free[v as usize]).map(|&v| lambda[v as usize]).sum::<f64>()
+                problem.costs[s]
+                    - cov
+                        .villages_of(s)
+                        .iter()
+                        .filter(|&&v| res.free[v as usize])
+                        .map(|&v| lambda[v as usize])
+                        .sum::<f64>()
             })
             .collect();
         for (&s, &r) in res.sites.iter().zip(&reduced) {
