@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from villageplan import _core, io, solve
 from villageplan._county import County, read_csv, read_geojson, sample_county
-from villageplan._planning import Plan, plan
+from villageplan._planning import Plan, max_coverage, p_center, p_median, plan
 from villageplan.exceptions import InfeasibleError, InvalidInputError, PlanningError
 
 __version__: str = _core.__version__
@@ -36,6 +36,9 @@ __all__ = [
     "PlanningError",
     "__version__",
     "io",
+    "max_coverage",
+    "p_center",
+    "p_median",
     "plan",
     "read_csv",
     "read_geojson",

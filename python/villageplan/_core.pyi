@@ -22,6 +22,9 @@ __all__ = [
     "_county_from_json_bytes",
     "_plan_from_json_bytes",
     "covering_problem",
+    "max_coverage",
+    "p_center",
+    "p_median",
     "plan",
     "plan_with_centres",
     "read_csv",
@@ -153,7 +156,7 @@ class Plan:
 
     @property
     def bound(self) -> float:
-        """Proven lower bound on the objective."""
+        """Proven bound on the objective (upper for ``max_coverage``)."""
 
     @property
     def objective(self) -> float:
@@ -162,6 +165,18 @@ class Plan:
     @property
     def objective_kind(self) -> str:
         """``"count"`` or ``"cost"``."""
+
+    @property
+    def goal(self) -> str:
+        """``"target"``, ``"max_coverage"``, ``"p_median"`` or ``"p_center"``."""
+
+    @property
+    def p(self) -> int | None:
+        """Number of centres asked for, or None."""
+
+    @property
+    def budget(self) -> float | None:
+        """Budget in yuan (``max_coverage`` with a budget), or None."""
 
     @property
     def radius(self) -> float:
@@ -263,6 +278,46 @@ def plan(
     max_villages: int | None = None,
 ) -> Plan:
     """Plan a county to a coverage target, optionally under a centre capacity and a village limit."""
+
+def max_coverage(
+    county: County,
+    radius: float = 2000.0,
+    p: int | None = None,
+    budget: float | None = None,
+    by: str = "villages",
+    within_town: bool = True,
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan the most coverage with at most ``p`` centres or within a budget."""
+
+def p_median(
+    county: County,
+    p: int,
+    radius: float = 2000.0,
+    by: str = "villages",
+    within_town: bool = True,
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan ``p`` centres with the least total village-centre distance."""
+
+def p_center(
+    county: County,
+    p: int,
+    radius: float = 2000.0,
+    by: str = "villages",
+    within_town: bool = True,
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan ``p`` centres with the least largest village-centre distance."""
 
 def plan_with_centres(
     county: County,

@@ -71,6 +71,12 @@ def county_html(county: County) -> str:
     return _table(rows, f"County: {county.name}")
 
 
+def _goal_text(plan: Plan) -> str:
+    if plan.budget is not None:
+        return f"{plan.goal}, budget {plan.budget:,.0f} yuan"
+    return f"{plan.goal}, p = {plan.p}"
+
+
 def plan_html(plan: Plan) -> str:
     """Summary table of a plan, with coverage per town."""
     core = plan._core
@@ -92,6 +98,14 @@ def plan_html(plan: Plan) -> str:
             f"{plan.status}, gap {gap_text(plan.gap)}, lower bound {objective_text(plan.bound, plan.objective_kind)}",
         ),
     ]
+    if plan.goal != "target":
+        rows[1:2] = [("radius / goal", f"{plan.radius:,.0f} m / {_goal_text(plan)}")]
+        unit = {"max_coverage": plan.by, "p_median": "m" if plan.by == "villages" else "person-m", "p_center": "m"}
+        sense, side = ("maximised", "upper") if plan.goal == "max_coverage" else ("minimised", "lower")
+        rows[6:8] = [
+            ("objective", f"{plan.objective:,.0f} {unit[plan.goal]} ({sense} {plan.goal})"),
+            ("solver", f"{plan.status}, gap {gap_text(plan.gap)}, {side} bound {plan.bound:,.0f}"),
+        ]
     towns = core.town_summary_columns()
     town_rows = [
         (

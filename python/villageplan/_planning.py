@@ -1,4 +1,4 @@
-"""The planner: :func:`plan` and its result, :class:`Plan`."""
+"""The planners :func:`plan`, :func:`max_coverage`, :func:`p_median`, :func:`p_center` and :class:`Plan`."""
 
 import os
 from collections.abc import Iterable
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["Plan", "plan"]
+__all__ = ["Plan", "max_coverage", "p_center", "p_median", "plan"]
 
 
 class Plan:
@@ -80,18 +80,39 @@ class Plan:
 
     @property
     def bound(self) -> float:
-        """Proven lower bound on the best possible :attr:`objective`."""
+        """Proven bound on the best possible :attr:`objective` (an upper bound for ``max_coverage``, else lower)."""
         return self._core.bound
 
     @property
     def objective(self) -> float:
-        """Value minimised: new centres (``objective_kind == "count"``) or their cost in yuan."""
+        """The objective's value, per :attr:`goal`.
+
+        ``"target"``: new centres (``objective_kind == "count"``) or their cost in yuan;
+        ``"max_coverage"``: villages (or people, ``by="population"``) covered; ``"p_median"``: total
+        village-centre distance in metres (person-metres with ``by="population"``); ``"p_center"``:
+        largest village-centre distance in metres.
+        """
         return self._core.objective
 
     @property
     def objective_kind(self) -> str:
         """What was minimised: ``"count"`` (fewest new centres) or ``"cost"`` (least cost)."""
         return self._core.objective_kind
+
+    @property
+    def goal(self) -> str:
+        """What made the plan: ``"target"`` (:func:`plan`), ``"max_coverage"``, ``"p_median"`` or ``"p_center"``."""
+        return self._core.goal
+
+    @property
+    def p(self) -> int | None:
+        """Number of centres asked for (``max_coverage`` with ``p``, ``p_median``, ``p_center``), else None."""
+        return self._core.p
+
+    @property
+    def budget(self) -> float | None:
+        """Budget in yuan (``max_coverage`` with ``budget``), else None."""
+        return self._core.budget
 
     @property
     def radius(self) -> float:
@@ -463,5 +484,277 @@ def plan(
             capacity,
             capacity_by,
             max_villages,
+        )
+    )
+
+
+def _core_county(county: County, fn: str) -> _core.County:
+    core_county = getattr(county, "_core", None)
+    if not isinstance(core_county, _core.County):
+        raise TypeError(
+            f"{fn}() needs a villageplan.County, got {type(county).__name__}; make one with "
+            "vp.County.from_dataframe(df), vp.read_csv(path) or vp.sample_county()"
+        )
+    return core_county
+
+
+def max_coverage(
+    county: County,
+    radius: float = 2000.0,
+    p: int | None = None,
+    budget: float | None = None,
+    by: Literal["villages", "population"] = "villages",
+    within_town: bool = True,
+    fixed: Iterable[str] | None = None,
+    forbidden: Iterable[str] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan the centres that cover the most villages (or people) with ``p`` centres or a budget.
+
+    The maximal covering problem on the county: choose at most ``p`` centres in all (existing
+    and ``fixed`` sites included), or new centres costing at most ``budget`` yuan in total, so
+    that as many villages (or people, ``by="population"``) as possible have a centre within
+    ``radius`` metres. Existing sites are always open and cost nothing; ``no_space`` sites never
+    open. Communities form as in :func:`plan`: every covered village joins its nearest open
+    centre within the radius; the others stay uncovered. :attr:`Plan.objective` is the number
+    of villages (or people) covered and :attr:`Plan.bound` a proven upper bound on it.
+
+    Parameters
+    ----------
+    county : County
+        The villages and candidate sites.
+    radius : float, default 2000.0
+        Service radius in metres (great-circle distance for geographic counties).
+    p : int, optional
+        Most centres in all, existing and fixed ones included. Give ``p`` or ``budget``.
+    budget : float, optional
+        Most total cost in yuan of the centres opened beyond the existing and fixed ones; every
+        site that may open needs a cost. Give ``p`` or ``budget``.
+    by : {"villages", "population"}, default "villages"
+        Whether to count covered villages or covered people.
+    within_town : bool, default True
+        A centre serves only villages of its own town.
+    fixed : list of str, optional
+        Ids of further sites to keep open (existing centres always are).
+    forbidden : list of str, optional
+        Ids of further sites never to open (``no_space`` sites never are).
+    seed : int, default 0
+        Seed of the randomised local search.
+    time_limit : float, optional
+        Seconds the solver may run; the best plan so far is returned with status ``"time_limit"``.
+
+    Returns
+    -------
+    Plan
+        With ``goal == "max_coverage"`` and ``p`` or ``budget`` recorded.
+
+    Raises
+    ------
+    InvalidInputError
+        For neither or both of ``p`` and ``budget``, ``p`` below the existing and fixed sites, a
+        negative budget, a budget with sites that have no cost, a bad radius, or an unknown id
+        in ``fixed``/``forbidden`` (the error's ``field`` names the argument).
+
+    Examples
+    --------
+    >>> import villageplan as vp
+    >>> county = vp.sample_county()
+    >>> p = vp.max_coverage(county, radius=2000, p=60)
+    >>> p.goal, p.n_centres <= 60, p.bound >= p.objective
+    ('max_coverage', True, True)
+    >>> q = vp.max_coverage(county, radius=2000, budget=5_000_000)
+    >>> q.cost <= 5_000_000
+    True
+    """
+    return Plan(
+        _core.max_coverage(
+            _core_county(county, "max_coverage"),
+            radius,
+            p,
+            budget,
+            by,
+            within_town,
+            _ids(fixed, "fixed"),
+            _ids(forbidden, "forbidden"),
+            seed,
+            time_limit,
+        )
+    )
+
+
+def p_median(
+    county: County,
+    p: int,
+    radius: float = 2000.0,
+    by: Literal["villages", "population"] = "villages",
+    within_town: bool = True,
+    fixed: Iterable[str] | None = None,
+    forbidden: Iterable[str] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan exactly ``p`` centres with the least total village-centre distance (p-median).
+
+    Minimises the sum over villages of the distance to the nearest open centre, each village
+    weighted by its population when ``by="population"``, else counted once. Existing and
+    ``fixed`` sites are open and count towards ``p``; ``no_space`` and ``forbidden`` sites
+    never open. :attr:`Plan.objective` is the total distance in metres (person-metres with
+    ``by="population"``) and :attr:`Plan.bound` a proven lower bound.
+
+    Distances are great-circle (geographic counties) or straight-line (planar) metres between
+    every village and every site, held in a dense matrix; counties with more than 50 million
+    village-site pairs are refused (use :func:`max_coverage` or :func:`plan`, which only keep
+    the pairs within the radius). With ``within_town`` a village is served only from its own
+    town, so every town needs a site that may open and ``p`` must allow one centre per town.
+
+    Every village joins its nearest open centre, however far: the plan serves everyone. A
+    village farther than ``radius`` from its centre keeps its community and distance in
+    :attr:`Plan.assignments` but is not *covered*: :attr:`Plan.coverage`,
+    :attr:`Plan.population_coverage`, :attr:`Plan.n_covered` and :attr:`Plan.town_summary`
+    count only villages within the radius.
+
+    Parameters
+    ----------
+    county : County
+        The villages and candidate sites.
+    p : int
+        Number of centres, existing and fixed ones included.
+    radius : float, default 2000.0
+        Service radius in metres; only decides which villages count as covered.
+    by : {"villages", "population"}, default "villages"
+        Weight each village by 1 or by its population.
+    within_town : bool, default True
+        A centre serves only villages of its own town.
+    fixed : list of str, optional
+        Ids of further sites to keep open (existing centres always are).
+    forbidden : list of str, optional
+        Ids of further sites never to open (``no_space`` sites never are).
+    seed : int, default 0
+        Seed of the randomised search.
+    time_limit : float, optional
+        Seconds the solver may run; the best plan so far is returned with status ``"time_limit"``.
+
+    Returns
+    -------
+    Plan
+        With ``goal == "p_median"`` and ``p`` recorded.
+
+    Raises
+    ------
+    InvalidInputError
+        For ``p`` below 1, above the sites that may open, below the existing and fixed sites or
+        below the towns that need a centre; a town without any site that may open
+        (``within_town``); a county too large for the distance matrix (``field == "county"``);
+        a bad radius; or an unknown id in ``fixed``/``forbidden``.
+
+    Examples
+    --------
+    >>> import villageplan as vp
+    >>> county = vp.sample_county()
+    >>> m = vp.p_median(county, p=60)
+    >>> m.goal, m.n_centres, m.objective >= m.bound
+    ('p_median', 60, True)
+    >>> bool(m.assignments["community"].ge(0).all())  # everyone is served
+    True
+    """
+    return Plan(
+        _core.p_median(
+            _core_county(county, "p_median"),
+            p,
+            radius,
+            by,
+            within_town,
+            _ids(fixed, "fixed"),
+            _ids(forbidden, "forbidden"),
+            seed,
+            time_limit,
+        )
+    )
+
+
+def p_center(
+    county: County,
+    p: int,
+    radius: float = 2000.0,
+    by: Literal["villages", "population"] = "villages",
+    within_town: bool = True,
+    fixed: Iterable[str] | None = None,
+    forbidden: Iterable[str] | None = None,
+    seed: int = 0,
+    time_limit: float | None = None,
+) -> Plan:
+    """Plan exactly ``p`` centres with the least largest village-centre distance (p-center).
+
+    Minimises the distance from the worst-served village to its nearest open centre; every
+    village counts alike (``by`` does not change the objective and is kept for the record).
+    Existing and ``fixed`` sites are open and count towards ``p``; ``no_space`` and
+    ``forbidden`` sites never open. :attr:`Plan.objective` is the largest distance in metres and
+    :attr:`Plan.bound` a proven lower bound.
+
+    Distances are great-circle (geographic counties) or straight-line (planar) metres between
+    every village and every site, held in a dense matrix; counties with more than 50 million
+    village-site pairs are refused (use :func:`max_coverage` or :func:`plan`, which only keep
+    the pairs within the radius). With ``within_town`` a village is served only from its own
+    town, so every town needs a site that may open and ``p`` must allow one centre per town.
+
+    Every village joins its nearest open centre, however far: the plan serves everyone. A
+    village farther than ``radius`` from its centre keeps its community and distance in
+    :attr:`Plan.assignments` but is not *covered*: :attr:`Plan.coverage`,
+    :attr:`Plan.population_coverage`, :attr:`Plan.n_covered` and :attr:`Plan.town_summary`
+    count only villages within the radius.
+
+    Parameters
+    ----------
+    county : County
+        The villages and candidate sites.
+    p : int
+        Number of centres, existing and fixed ones included.
+    radius : float, default 2000.0
+        Service radius in metres; only decides which villages count as covered.
+    by : {"villages", "population"}, default "villages"
+        Recorded with the plan; the objective does not depend on it.
+    within_town : bool, default True
+        A centre serves only villages of its own town.
+    fixed : list of str, optional
+        Ids of further sites to keep open (existing centres always are).
+    forbidden : list of str, optional
+        Ids of further sites never to open (``no_space`` sites never are).
+    seed : int, default 0
+        Seed of the randomised search.
+    time_limit : float, optional
+        Seconds the solver may run; the best plan so far is returned with status ``"time_limit"``.
+
+    Returns
+    -------
+    Plan
+        With ``goal == "p_center"`` and ``p`` recorded.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`p_median`.
+
+    Examples
+    --------
+    >>> import villageplan as vp
+    >>> county = vp.sample_county()
+    >>> c = vp.p_center(county, p=60)
+    >>> c.goal, c.n_centres
+    ('p_center', 60)
+    >>> bool(c.assignments["distance_m"].max() == c.objective)
+    True
+    """
+    return Plan(
+        _core.p_center(
+            _core_county(county, "p_center"),
+            p,
+            radius,
+            by,
+            within_town,
+            _ids(fixed, "fixed"),
+            _ids(forbidden, "forbidden"),
+            seed,
+            time_limit,
         )
     )

@@ -2,12 +2,15 @@
 
 /// Plans under a centre capacity and a village limit.
 mod capacitated;
+/// The other objectives on a county: maximal coverage, p-median, p-center.
+pub mod objectives;
 /// Options of the planner.
 pub mod options;
 /// The plan, its parts and the planner.
 pub mod planner;
 
-pub use options::{CapacityBy, CoverageBy, PlanObjective, PlanOptions};
+pub use objectives::{plan_max_coverage, plan_p_center, plan_p_median, MAX_MATRIX_ENTRIES};
+pub use options::{CapacityBy, CoverageBy, Goal, PlanObjective, PlanOptions};
 pub use planner::{
     covering_problem, plan, plan_on, plan_with_centres, Assignment, Community, Plan, TownSummary, PLAN_FORMAT_VERSION,
 };

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::defaults;
 use crate::error::{Error, Result};
+use crate::solve::CoverLimit;
 
 /// What the coverage target counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -104,6 +105,55 @@ impl CapacityBy {
     }
 }
 
+/// Which objective a plan solves (see [`crate::plan::objectives`]).
+///
+/// Recorded in [`PlanOptions::goal`] so that a saved plan says what produced it. The default,
+/// [`Goal::Target`], is not written to JSON, so plans to a coverage target serialise exactly as
+/// before this field existed, and older plan JSON (without it) still loads.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Goal {
+    /// Reach the coverage target ([`PlanOptions::target`]) with the fewest or cheapest centres
+    /// ([`plan`](super::plan)).
+    #[default]
+    Target,
+    /// Cover the most villages (or people) within the radius, with at most `p` centres or within
+    /// a budget in yuan ([`plan_max_coverage`](super::plan_max_coverage)).
+    MaxCoverage {
+        /// The site count or the budget.
+        limit: CoverLimit,
+    },
+    /// Least total (weighted) village–centre distance with exactly `p` centres
+    /// ([`plan_p_median`](super::plan_p_median)).
+    PMedian {
+        /// Number of centres, existing and fixed ones included.
+        p: usize,
+    },
+    /// Least largest village–centre distance with exactly `p` centres
+    /// ([`plan_p_center`](super::plan_p_center)).
+    PCenter {
+        /// Number of centres, existing and fixed ones included.
+        p: usize,
+    },
+}
+
+impl Goal {
+    /// Lower-case name: `"target"`, `"max_coverage"`, `"p_median"` or `"p_center"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Goal::Target => "target",
+            Goal::MaxCoverage { .. } => "max_coverage",
+            Goal::PMedian { .. } => "p_median",
+            Goal::PCenter { .. } => "p_center",
+        }
+    }
+
+    /// Whether this is the default, [`Goal::Target`].
+    pub fn is_target(&self) -> bool {
+        *self == Goal::Target
+    }
+}
+
 /// Options of [`plan`](super::plan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +192,12 @@ pub struct PlanOptions {
     /// Most villages one community may have (5–8 is usual); `None` for no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_villages: Option<usize>,
+    /// The objective the plan solves (default [`Goal::Target`], not written to JSON). The
+    /// planner functions set it in the plan they return, whatever it was on the way in:
+    /// [`plan`](super::plan) records [`Goal::Target`], the functions of
+    /// [`objectives`](super::objectives) their own goal.
+    #[serde(default, skip_serializing_if = "Goal::is_target")]
+    pub goal: Goal,
 }
 
 impl Default for PlanOptions {
@@ -159,6 +215,7 @@ impl Default for PlanOptions {
             capacity: None,
             capacity_by: CapacityBy::Households,
             max_villages: None,
+            goal: Goal::Target,
         }
     }
 }

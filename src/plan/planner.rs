@@ -3,7 +3,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::capacitated::Capacitated;
-use super::options::{CoverageBy, PlanObjective, PlanOptions};
+use super::options::{CoverageBy, Goal, PlanObjective, PlanOptions};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::group::assign_nearest;
@@ -47,12 +47,18 @@ pub struct Assignment {
     pub community: Option<u32>,
     /// Distance in metres to its centre, `None` when not covered.
     pub distance: Option<f64>,
+    /// The village joins `community` but its centre is farther than the radius, so it is not
+    /// covered. Only p-median and p-center plans ([`plan_p_median`](super::plan_p_median),
+    /// [`plan_p_center`](super::plan_p_center)), which serve every village, set it; it is not
+    /// written to JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub beyond_radius: bool,
 }
 
 impl Assignment {
     /// Whether the village has a centre within the radius.
     pub fn covered(&self) -> bool {
-        self.community.is_some()
+        self.community.is_some() && !self.beyond_radius
     }
 }
 
@@ -164,7 +170,7 @@ pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) ->
     let solution = solve::target_coverage(&problem, options.target, &solve_options)?;
     if !options.is_capacitated() {
         let best = assign_nearest(coverage, &solution.open);
-        return Ok(assemble(county, options.clone(), objective, solution, &best));
+        return Ok(assemble(county, as_target(options), objective, solution, &best));
     }
     let total = problem.total_weight();
     let need = options.target * total - 1e-9 * total;
@@ -183,7 +189,7 @@ pub fn plan_on(county: &Instance, coverage: &Coverage, options: &PlanOptions) ->
         Solution::certify(outcome.open, cost, solution.bound.min(cost), solve::Sense::Minimize, timed_out);
     certified.iterations = solution.iterations + outcome.steps;
     certified.seconds = solution.seconds;
-    Ok(assemble(county, options.clone(), objective, certified, &outcome.assignment))
+    Ok(assemble(county, as_target(options), objective, certified, &outcome.assignment))
 }
 
 /// A plan with the given centres (site ids; existing and `options.fixed` sites are added), as if
@@ -253,7 +259,7 @@ pub fn plan_with_centres(
         }
     };
     let solution = Solution::certify(open, cost, bound.min(cost), solve::Sense::Minimize, timed_out);
-    Ok(assemble(county, options.clone(), objective, solution, &best))
+    Ok(assemble(county, as_target(options), objective, solution, &best))
 }
 
 /// The covering problem a plan solves: weights, costs, fixed and allowed sites from the county
@@ -346,9 +352,15 @@ pub fn covering_problem<'a>(
     Ok((CoverProblem { coverage, weights, costs, fixed, allowed }, objective))
 }
 
+/// The options recorded with a coverage-target plan: as given, with the goal [`Goal::Target`]
+/// whatever `options.goal` said (the target planners only ever solve that goal).
+fn as_target(options: &PlanOptions) -> PlanOptions {
+    PlanOptions { goal: Goal::Target, ..options.clone() }
+}
+
 /// Communities, assignments and coverage figures from a solution and its assignment (per
 /// village: position in `solution.open` and distance in metres).
-fn assemble(
+pub(crate) fn assemble(
     county: &Instance,
     options: PlanOptions,
     objective: PlanObjective,
@@ -389,7 +401,12 @@ fn assemble(
             n_cov += 1;
             pop_cov += villages[v].population;
         }
-        assignments.push(Assignment { village: v as u32, community: b.map(|x| x.0), distance: b.map(|x| x.1) });
+        assignments.push(Assignment {
+            village: v as u32,
+            community: b.map(|x| x.0),
+            distance: b.map(|x| x.1),
+            beyond_radius: false,
+        });
     }
     let total_pop = county.total_population();
     let cost = communities.iter().filter_map(|c| c.cost).fold(0.0, |a, b| a + b);

@@ -12,6 +12,7 @@
 mod convert;
 mod county;
 mod error;
+mod objectives;
 mod plan;
 mod solve;
 
@@ -38,6 +39,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan::plan_county, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_with_centres, m)?)?;
     m.add_function(wrap_pyfunction!(plan::covering_problem, m)?)?;
+    m.add_function(wrap_pyfunction!(objectives::max_coverage, m)?)?;
+    m.add_function(wrap_pyfunction!(objectives::p_median, m)?)?;
+    m.add_function(wrap_pyfunction!(objectives::p_center, m)?)?;
     m.add_function(wrap_pyfunction!(county::sample_county, m)?)?;
     m.add_function(wrap_pyfunction!(county::read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(county::read_geojson, m)?)?;

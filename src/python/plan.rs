@@ -11,7 +11,8 @@ use super::county::PyCounty;
 use super::error::{attached, detached};
 use crate::error::{Error, Result};
 use crate::io;
-use crate::plan::{self as core, CapacityBy, CoverageBy, Plan, PlanObjective, PlanOptions};
+use crate::plan::{self as core, CapacityBy, CoverageBy, Goal, Plan, PlanObjective, PlanOptions};
+use crate::solve::CoverLimit;
 
 /// A plan: centres, the communities they form, each village's assignment, cost, coverage and the
 /// solver's certificate (bound, gap, status).
@@ -23,7 +24,7 @@ pub struct PyPlan {
 }
 
 impl PyPlan {
-    fn new(inner: Plan) -> Self {
+    pub(super) fn new(inner: Plan) -> Self {
         Self { inner, county: PyOnceLock::new() }
     }
 }
@@ -77,13 +78,15 @@ impl PyPlan {
         self.inner.solution.gap
     }
 
-    /// Proven lower bound on the optimal objective.
+    /// Proven bound on the optimal objective: lower when minimising, upper for `max_coverage`.
     #[getter]
     fn bound(&self) -> f64 {
         self.inner.solution.bound
     }
 
-    /// Objective value: the number of new centres (`objective_kind == "count"`) or their cost.
+    /// Objective value: for `goal == "target"` the number of new centres (`objective_kind ==
+    /// "count"`) or their cost; for `max_coverage` the villages (or people) covered; for
+    /// `p_median` the total (weighted) distance in metres; for `p_center` the largest distance.
     #[getter]
     fn objective(&self) -> f64 {
         self.inner.solution.objective
@@ -93,6 +96,31 @@ impl PyPlan {
     #[getter]
     fn objective_kind(&self) -> &'static str {
         objective_name(self.inner.objective)
+    }
+
+    /// The objective that made the plan: `"target"`, `"max_coverage"`, `"p_median"` or
+    /// `"p_center"`.
+    #[getter]
+    fn goal(&self) -> &'static str {
+        self.inner.options.goal.as_str()
+    }
+
+    /// Number of centres asked for (`max_coverage` with `p`, `p_median`, `p_center`), else None.
+    #[getter]
+    fn p(&self) -> Option<usize> {
+        match self.inner.options.goal {
+            Goal::MaxCoverage { limit: CoverLimit::Sites(p) } | Goal::PMedian { p } | Goal::PCenter { p } => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Budget in yuan (`max_coverage` with a budget), else None.
+    #[getter]
+    fn budget(&self) -> Option<f64> {
+        match self.inner.options.goal {
+            Goal::MaxCoverage { limit: CoverLimit::Budget(b) } => Some(b),
+            _ => None,
+        }
     }
 
     /// Service radius, metres.
@@ -309,16 +337,21 @@ impl PyPlan {
 
     fn __repr__(&self) -> String {
         let p = &self.inner;
+        let goal = match p.options.goal {
+            Goal::Target => format!("target={}% by {}", 100.0 * p.options.target, p.options.by.as_str()),
+            Goal::MaxCoverage { limit: CoverLimit::Sites(k) } => format!("goal='max_coverage', p={k}"),
+            Goal::MaxCoverage { limit: CoverLimit::Budget(b) } => format!("goal='max_coverage', budget={b}"),
+            Goal::PMedian { p: k } => format!("goal='p_median', p={k}"),
+            Goal::PCenter { p: k } => format!("goal='p_center', p={k}"),
+        };
         format!(
             "Plan(county={}, centres={}, coverage={:.1}% of villages ({:.1}% of population), radius={} m, \
-             target={}% by {}, cost={:.0} yuan, status='{}', gap={:.2}%)",
+             {goal}, cost={:.0} yuan, status='{}', gap={:.2}%)",
             py_repr(p.county.name()),
             p.communities.len(),
             100.0 * p.coverage,
             100.0 * p.population_coverage,
             p.options.radius,
-            100.0 * p.options.target,
-            p.options.by.as_str(),
             p.cost,
             p.solution.status.as_str(),
             100.0 * p.solution.gap
@@ -394,6 +427,7 @@ pub(crate) fn options(
         capacity: limits.capacity,
         capacity_by: CapacityBy::parse(limits.capacity_by)?,
         max_villages,
+        goal: Goal::Target,
     };
     options.check_capacity()?;
     Ok(options)
