@@ -5,6 +5,8 @@
 
 /// Column-wise village data and the builder of an instance from it.
 pub mod columns;
+/// Capacitated p-median readers (Osman–Christofides, Lorena–Senne).
+pub mod cpmp;
 /// CSV reader.
 pub mod csv;
 /// GeoJSON reader and plan writer.
@@ -12,6 +14,7 @@ pub mod geojson;
 /// OR-Library p-median reader.
 pub mod orlib;
 
+pub use self::cpmp::{read_cpmp_lorena, read_cpmp_lorena_str, read_cpmp_osman, read_cpmp_osman_str, CpmpInstance};
 pub use self::csv::{read_villages_csv, read_villages_csv_str};
 pub use self::geojson::{plan_to_geojson, read_villages_geojson, read_villages_geojson_str, write_plan_geojson};
 pub use columns::{ColumnMap, VillageColumns};

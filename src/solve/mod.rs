@@ -10,6 +10,8 @@ pub mod bounds;
 mod cover_search;
 /// Incremental gain/loss bookkeeping for covering local search.
 mod cover_state;
+/// The capacitated p-median problem.
+pub mod cpmp;
 /// Lazy greedy for the covering objectives.
 pub mod greedy;
 /// Lagrangian bounds with subgradient optimisation (p-median, set cover).
@@ -27,6 +29,7 @@ pub mod pmedian;
 /// The covering problem shared by the covering objectives.
 pub mod problem;
 
+pub use cpmp::capacitated_p_median;
 pub use greedy::target_coverage;
 pub use matrix::CostMatrix;
 pub use max_cover::{max_coverage, CoverLimit};
