@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::group::capacity::{assign_sparse, SparseAssignment};
 use crate::group::{assign_capacitated_from, CapacitatedAssignment};
 use crate::model::Instance;
+use crate::solve::greedy::Candidate;
 use crate::solve::CoverProblem;
 
 /// Candidates evaluated exactly per greedy step (the best by estimate); the next batch is
@@ -141,31 +142,6 @@ impl Components {
         let mut out: Vec<u32> = roots.iter().flat_map(|&r| self.sites[r].iter().copied()).collect();
         out.sort_unstable();
         out
-    }
-}
-
-/// A heap entry: a site and its (possibly stale) estimated gain per cost; ties go to the lower
-/// site.
-#[derive(Debug, Clone, Copy)]
-struct Candidate {
-    key: f64,
-    site: u32,
-}
-
-impl PartialEq for Candidate {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Candidate {}
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Candidate {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.key.total_cmp(&o.key).then_with(|| o.site.cmp(&self.site))
     }
 }
 

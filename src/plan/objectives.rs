@@ -215,7 +215,7 @@ fn solve_options(options: &PlanOptions) -> SolveOptions {
 
 /// Fixed-open mask (existing sites and `options.fixed`) and allowed mask (not `no_space`, not in
 /// `options.forbidden`).
-fn site_rules(county: &Instance, options: &PlanOptions) -> Result<(Vec<bool>, Vec<bool>)> {
+pub(crate) fn site_rules(county: &Instance, options: &PlanOptions) -> Result<(Vec<bool>, Vec<bool>)> {
     let sites = county.sites();
     let find = |field: &str, id: &str| {
         county

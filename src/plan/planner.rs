@@ -273,33 +273,8 @@ pub fn covering_problem<'a>(
     options: &PlanOptions,
 ) -> Result<(CoverProblem<'a>, PlanObjective)> {
     let sites = county.sites();
-    let find = |field: &str, id: &str| {
-        county
-            .site_index(id)
-            .ok_or_else(|| Error::param(field, format!("unknown site id '{id}'; use ids from the sites table")))
-    };
-    let mut fixed: Vec<u32> = (0..sites.len()).filter(|&s| sites[s].status.is_fixed_open()).map(|s| s as u32).collect();
-    let mut allowed: Vec<bool> = sites.iter().map(|s| !s.status.is_forbidden()).collect();
-    for id in &options.forbidden {
-        allowed[find("forbidden", id)?] = false;
-    }
-    for id in &options.fixed {
-        let s = find("fixed", id)?;
-        if !allowed[s] {
-            return Err(Error::param(
-                "fixed",
-                format!("site '{id}' is fixed open but cannot open (no_space or forbidden)"),
-            ));
-        }
-        fixed.push(s as u32);
-    }
-    fixed.sort_unstable();
-    fixed.dedup();
-    let fixed_mask = {
-        let mut m = vec![false; sites.len()];
-        fixed.iter().for_each(|&f| m[f as usize] = true);
-        m
-    };
+    let (fixed_mask, allowed) = super::objectives::site_rules(county, options)?;
+    let fixed: Vec<u32> = (0..sites.len() as u32).filter(|&s| fixed_mask[s as usize]).collect();
 
     let objective = match options.objective {
         PlanObjective::Auto => {

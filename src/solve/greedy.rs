@@ -11,9 +11,11 @@ use crate::error::{Error, Result};
 /// A heap entry: a site and its (possibly stale) gain-per-cost key. Ties go to the lower index,
 /// so the result never depends on heap internals or threads.
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
-    key: f64,
-    site: u32,
+pub(crate) struct Candidate {
+    /// Gain per cost (higher is better).
+    pub key: f64,
+    /// Site index.
+    pub site: u32,
 }
 
 impl PartialEq for Candidate {
