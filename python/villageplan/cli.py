@@ -263,6 +263,15 @@ def _run(args: argparse.Namespace) -> None:
             print(f"wrote plan JSON to {args.json}")
 
 
+def _cli_hint(message: str) -> str:
+    """Phrase a missing-column hint as the command-line flag instead of the Python keyword."""
+    for role in _COLUMN_OPTIONS:
+        keyword = f'`{role}="..."`'
+        if keyword in message:
+            return message.replace(keyword, f"--{role.replace('_', '-')}-col NAME")
+    return message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     parser = _parser()
@@ -270,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _run(args)
     except (PlanningError, OSError, _UsageError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {_cli_hint(str(e))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

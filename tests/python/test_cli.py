@@ -102,6 +102,8 @@ def test_bad_column_exits_2_with_a_readable_message(tmp_path):
     assert r.stdout == ""
     assert r.stderr.startswith("error: ")
     assert "column `people` not found in villages.csv; available columns: id, name, lon, lat, pop, town" in r.stderr
+    # On the command line the fix is a flag, not a Python keyword.
+    assert "--population-col NAME" in r.stderr and 'population="..."' not in r.stderr
     assert "Traceback" not in r.stderr
 
 
