@@ -428,7 +428,7 @@ class Solution:
         """Solver iterations."""
 
 def solve_max_coverage(
-    costs: npt.NDArray[np.float64],
+    costs: npt.NDArray[np.float64] | None,
     radius: float,
     p: int | None = None,
     budget: float | None = None,
@@ -438,11 +438,12 @@ def solve_max_coverage(
     forbidden: list[int] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    csc: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
 ) -> Solution:
     """Solve maximal coverage on a dense cost matrix."""
 
 def solve_set_cover(
-    costs: npt.NDArray[np.float64],
+    costs: npt.NDArray[np.float64] | None,
     radius: float,
     share: float = 1.0,
     site_costs: npt.NDArray[np.float64] | None = None,
@@ -451,6 +452,7 @@ def solve_set_cover(
     forbidden: list[int] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    csc: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
 ) -> Solution:
     """Solve least-cost (partial) set cover on a dense cost matrix."""
 

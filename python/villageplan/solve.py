@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +37,25 @@ from villageplan import _core
 from villageplan._core import Solution
 
 __all__ = ["Solution", "max_coverage", "p_center", "p_median", "set_cover"]
+
+
+def _costs(costs: Any) -> dict[str, Any]:
+    """Keyword arguments for a dense matrix, or for a SciPy sparse matrix in CSC form."""
+    if hasattr(costs, "tocsc") and hasattr(costs, "nnz"):
+        csc = costs.tocsc()
+        csc.sort_indices()
+        n, m = csc.shape
+        return {
+            "costs": None,
+            "csc": (
+                int(n),
+                int(m),
+                np.ascontiguousarray(csc.indptr, dtype=np.int64),
+                np.ascontiguousarray(csc.indices, dtype=np.int64),
+                np.ascontiguousarray(csc.data, dtype=np.float64),
+            ),
+        }
+    return {"costs": _matrix(costs)}
 
 
 def _matrix(costs: npt.ArrayLike) -> np.ndarray:
@@ -56,7 +76,7 @@ def _indices(v: Iterable[int] | None) -> list[int] | None:
 
 
 def max_coverage(
-    costs: npt.ArrayLike,
+    costs: Any,
     radius: float,
     p: int | None = None,
     budget: float | None = None,
@@ -71,9 +91,10 @@ def max_coverage(
 
     Parameters
     ----------
-    costs : array_like, shape (n_demand, n_sites)
+    costs : array_like or scipy.sparse matrix, shape (n_demand, n_sites)
         Distance (or cost) from each demand point to each site; a row is covered by a site when
-        the entry is ``<= radius``.
+        the entry is ``<= radius``. For large cases pass a SciPy sparse matrix holding only the
+        pairs within reach (absent entries are unreachable); it is read without densifying.
     radius : float
         Coverage radius, in the units of ``costs`` (metres for distances).
     p : int, optional
@@ -103,8 +124,7 @@ def max_coverage(
         negative budget.
     """
     return _core.solve_max_coverage(
-        _matrix(costs),
-        float(radius),
+        radius=float(radius),
         p=p,
         budget=budget,
         site_costs=_vector(site_costs),
@@ -113,11 +133,12 @@ def max_coverage(
         forbidden=_indices(forbidden),
         seed=seed,
         time_limit=time_limit,
+        **_costs(costs),
     )
 
 
 def set_cover(
-    costs: npt.ArrayLike,
+    costs: Any,
     radius: float,
     share: float = 1.0,
     site_costs: npt.ArrayLike | None = None,
@@ -134,8 +155,9 @@ def set_cover(
 
     Parameters
     ----------
-    costs : array_like, shape (n_demand, n_sites)
-        Distance (or cost) from each demand point to each site.
+    costs : array_like or scipy.sparse matrix, shape (n_demand, n_sites)
+        Distance (or cost) from each demand point to each site; a SciPy sparse matrix (only the
+        pairs within reach) avoids a dense matrix for large cases.
     radius : float
         Coverage radius, in the units of ``costs``.
     share : float, default 1.0
@@ -165,8 +187,7 @@ def set_cover(
         When even every allowed site cannot cover ``share``; ``achievable`` says how much can.
     """
     return _core.solve_set_cover(
-        _matrix(costs),
-        float(radius),
+        radius=float(radius),
         share=share,
         site_costs=_vector(site_costs),
         weights=_vector(weights),
@@ -174,6 +195,7 @@ def set_cover(
         forbidden=_indices(forbidden),
         seed=seed,
         time_limit=time_limit,
+        **_costs(costs),
     )
 
 

@@ -157,6 +157,78 @@ impl Coverage {
         }))
     }
 
+    /// Coverage from a sparse demand × site matrix in compressed sparse column form (the layout
+    /// of SciPy's `csc_matrix`): column `s` holds rows `indices[indptr[s]..indptr[s + 1]]` with
+    /// distances `data[..]`; absent entries are unreachable. Site `s` covers a row when its entry
+    /// is `<= radius`. Memory stays O(entries), for cases too large for a dense matrix.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `costs` for an `indptr` of the wrong length or not
+    /// non-decreasing, an index out of range or repeated within a column, or a NaN or negative
+    /// entry; naming `radius` for a NaN or negative radius.
+    pub fn from_csc(
+        n_demand: usize,
+        n_sites: usize,
+        indptr: &[i64],
+        indices: &[i64],
+        data: &[f64],
+        radius: f64,
+    ) -> Result<Self> {
+        if radius.is_nan() || radius < 0.0 {
+            return Err(Error::param("radius", format!("radius must be ≥ 0, got {radius}")));
+        }
+        if n_demand == 0 || n_sites == 0 {
+            return Err(Error::param("costs", "the sparse matrix is empty; give at least one row and one column"));
+        }
+        let bad = |reason: String| Error::param("costs", reason);
+        if indptr.len() != n_sites + 1 || indptr[0] != 0 {
+            return Err(bad(format!(
+                "indptr must have {} entries starting at 0 (one per site, plus one)",
+                n_sites + 1
+            )));
+        }
+        if indices.len() != data.len() || usize::try_from(indptr[n_sites]).ok() != Some(indices.len()) {
+            return Err(bad("indptr, indices and data do not agree in length".into()));
+        }
+        let mut offsets = Vec::with_capacity(n_sites + 1);
+        offsets.push(0usize);
+        let mut villages = Vec::new();
+        let mut distances = Vec::new();
+        let mut seen = vec![usize::MAX; n_demand];
+        for s in 0..n_sites {
+            let (lo, hi) = (indptr[s], indptr[s + 1]);
+            if hi < lo {
+                return Err(bad(format!("indptr decreases at site {s}")));
+            }
+            let mut col: Vec<(u32, f64)> = Vec::new();
+            for k in lo as usize..hi as usize {
+                let i = usize::try_from(indices[k]).ok().filter(|&i| i < n_demand).ok_or_else(|| {
+                    bad(format!("row index {} in column {s} is out of range (there are {n_demand} rows)", indices[k]))
+                })?;
+                if seen[i] == s {
+                    return Err(bad(format!("row {i} appears twice in column {s}; sum or drop duplicates first")));
+                }
+                seen[i] = s;
+                let d = data[k];
+                if d.is_nan() || d < 0.0 {
+                    return Err(Error::invalid(
+                        "costs",
+                        crate::error::Location::row(i),
+                        format!("entry in column {s} is {d}; costs must be ≥ 0"),
+                    ));
+                }
+                if d <= radius {
+                    col.push((i as u32, d));
+                }
+            }
+            col.sort_unstable_by_key(|p| p.0);
+            villages.extend(col.iter().map(|p| p.0));
+            distances.extend(col.iter().map(|p| p.1));
+            offsets.push(villages.len());
+        }
+        Ok(Coverage { radius, within_town: false, n_villages: n_demand, offsets, villages, distances })
+    }
+
     /// Service radius in metres.
     pub fn radius(&self) -> f64 {
         self.radius
@@ -301,5 +373,17 @@ mod tests {
         let m: Vec<f64> = (0..n * n).map(|k| ((k / n) as f64 - (k % n) as f64).abs() * 1000.0).collect();
         assert_eq!(Coverage::from_matrix(&m, n, n, 2500.0).unwrap(), cov);
         assert!(Coverage::from_matrix(&m[1..], n, n, 1.0).unwrap_err().to_string().contains("expected 10 × 10"));
+        // The same matrix in compressed sparse columns (all entries stored) gives the same coverage.
+        let indptr: Vec<i64> = (0..=n as i64).map(|s| s * n as i64).collect();
+        let indices: Vec<i64> = (0..n * n).map(|k| (k % n) as i64).collect();
+        let data: Vec<f64> = (0..n * n).map(|k| m[(k % n) * n + k / n]).collect();
+        assert_eq!(Coverage::from_csc(n, n, &indptr, &indices, &data, 2500.0).unwrap(), cov);
+        let mut dup = indices.clone();
+        dup[1] = 0;
+        assert!(Coverage::from_csc(n, n, &indptr, &dup, &data, 2500.0)
+            .unwrap_err()
+            .to_string()
+            .contains("appears twice"));
+        assert!(Coverage::from_csc(n, n, &indptr[1..], &indices, &data, 2500.0).is_err());
     }
 }

@@ -105,6 +105,50 @@ fn matrix(costs: &PyReadonlyArray2<'_, f64>) -> (Vec<f64>, usize, usize) {
     (a.iter().copied().collect(), n, m)
 }
 
+/// A cost matrix from Python: dense, or compressed sparse columns (from SciPy) for large cases.
+enum MatrixInput {
+    Dense(Vec<f64>, usize, usize),
+    Csc { rows: usize, cols: usize, indptr: Vec<i64>, indices: Vec<i64>, data: Vec<f64> },
+}
+
+/// A sparse matrix in CSC form as Python hands it over: (rows, cols, indptr, indices, data).
+type CscArgs<'py> = (usize, usize, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, f64>);
+
+impl MatrixInput {
+    fn new(costs: Option<PyReadonlyArray2<'_, f64>>, csc: Option<CscArgs<'_>>) -> Result<Self> {
+        match (costs, csc) {
+            (Some(c), None) => {
+                let (data, n, m) = matrix(&c);
+                Ok(MatrixInput::Dense(data, n, m))
+            }
+            (None, Some((rows, cols, indptr, indices, data))) => Ok(MatrixInput::Csc {
+                rows,
+                cols,
+                indptr: indptr.as_array().to_vec(),
+                indices: indices.as_array().to_vec(),
+                data: data.as_array().to_vec(),
+            }),
+            _ => Err(Error::param("costs", "give a dense cost matrix or a sparse one, not both")),
+        }
+    }
+
+    fn rows(&self) -> usize {
+        match self {
+            MatrixInput::Dense(_, n, _) => *n,
+            MatrixInput::Csc { rows, .. } => *rows,
+        }
+    }
+
+    fn coverage(&self, radius: f64) -> Result<Coverage> {
+        match self {
+            MatrixInput::Dense(data, n, m) => Coverage::from_matrix(data, *n, *m, radius),
+            MatrixInput::Csc { rows, cols, indptr, indices, data } => {
+                Coverage::from_csc(*rows, *cols, indptr, indices, data, radius)
+            }
+        }
+    }
+}
+
 /// A covering problem on a matrix.
 fn cover_problem<'a>(
     cov: &'a Coverage,
@@ -135,11 +179,11 @@ fn cover_problem<'a>(
 
 /// Maximal coverage on a matrix (see `villageplan.solve.max_coverage`).
 #[pyfunction]
-#[pyo3(signature = (costs, radius, p=None, budget=None, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None))]
+#[pyo3(signature = (costs, radius, p=None, budget=None, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None, csc=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn solve_max_coverage(
     py: Python<'_>,
-    costs: PyReadonlyArray2<'_, f64>,
+    costs: Option<PyReadonlyArray2<'_, f64>>,
     radius: f64,
     p: Option<usize>,
     budget: Option<f64>,
@@ -149,8 +193,10 @@ pub fn solve_max_coverage(
     forbidden: Option<Vec<u32>>,
     seed: u64,
     time_limit: Option<f64>,
+    csc: Option<CscArgs<'_>>,
 ) -> PyResult<PySolution> {
-    let (data, n, m) = matrix(&costs);
+    let input = attached(py, || MatrixInput::new(costs, csc))?;
+    let n = input.rows();
     let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
     let limit = attached(py, || match (p, budget) {
         (Some(p), None) => Ok(CoverLimit::Sites(p)),
@@ -158,7 +204,7 @@ pub fn solve_max_coverage(
         _ => Err(Error::param("p", "give exactly one of p (number of sites) and budget")),
     })?;
     detached(py, move || {
-        let cov = Coverage::from_matrix(&data, n, m, radius)?;
+        let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         core::max_coverage(&problem, limit, &SolveOptions { seed, time_limit })
     })
@@ -167,11 +213,11 @@ pub fn solve_max_coverage(
 
 /// Least-cost cover of a share of the rows (see `villageplan.solve.set_cover`).
 #[pyfunction]
-#[pyo3(signature = (costs, radius, share=1.0, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None))]
+#[pyo3(signature = (costs, radius, share=1.0, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None, csc=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn solve_set_cover(
     py: Python<'_>,
-    costs: PyReadonlyArray2<'_, f64>,
+    costs: Option<PyReadonlyArray2<'_, f64>>,
     radius: f64,
     share: f64,
     site_costs: Option<PyReadonlyArray1<'_, f64>>,
@@ -180,11 +226,13 @@ pub fn solve_set_cover(
     forbidden: Option<Vec<u32>>,
     seed: u64,
     time_limit: Option<f64>,
+    csc: Option<CscArgs<'_>>,
 ) -> PyResult<PySolution> {
-    let (data, n, m) = matrix(&costs);
+    let input = attached(py, || MatrixInput::new(costs, csc))?;
+    let n = input.rows();
     let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
     detached(py, move || {
-        let cov = Coverage::from_matrix(&data, n, m, radius)?;
+        let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         core::target_coverage(&problem, share, &SolveOptions { seed, time_limit })
     })

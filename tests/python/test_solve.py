@@ -113,3 +113,23 @@ def test_orlib_reader_and_pmed1_optimum():
         vp.io.read_orlib_pmed(data / "missing.txt")
     with pytest.raises(vp.InvalidInputError, match="`p`"):
         vp.solve.p_median(costs, 0)
+
+
+def test_sparse_input_gives_the_same_answers_as_dense():
+    from scipy import sparse
+
+    costs, weights, site_costs = random_matrix(5, n=30)
+    radius = 1300.0
+    # Keep only the pairs within reach, as a large-case caller would.
+    kept = np.where(costs <= radius, costs, 0.0)
+    kept[costs <= radius] += 1e-12  # store zero distances explicitly
+    sp = sparse.csr_matrix(kept)
+    a = vp.solve.max_coverage(costs, radius, p=4, weights=weights)
+    b = vp.solve.max_coverage(sp, radius, p=4, weights=weights)
+    assert b.objective == a.objective and list(b.sites) == list(a.sites)
+    c = vp.solve.set_cover(costs, radius, share=0.8, site_costs=site_costs)
+    d = vp.solve.set_cover(sp.tocsc(), radius, share=0.8, site_costs=site_costs)
+    assert d.objective == c.objective and list(d.sites) == list(c.sites)
+    bad = sparse.csc_matrix(np.array([[1.0, -2.0], [0.5, 1.0]]))
+    with pytest.raises(vp.InvalidInputError, match="must be ≥ 0"):
+        vp.solve.set_cover(bad, 1.0)
