@@ -75,6 +75,7 @@ pub mod error;
 pub mod group;
 pub mod io;
 pub mod model;
+pub mod network;
 pub mod plan;
 pub mod solve;
 pub mod spatial;

@@ -347,7 +347,7 @@ fn target_plans_serialise_as_before_and_old_json_loads() {
     assert_eq!(p.options.goal, Goal::Target);
     let text = p.to_json().unwrap();
     assert!(!text.contains("\"goal\""), "default goal written");
-    assert!(!text.contains("beyond_radius"));
+    assert!(!text.contains("\"beyond_radius\":"), "beyond_radius written for a target plan");
     let q = plan_p_median(&county, &PlanOptions::default().within_town(false), 3).unwrap();
     let text = q.to_json().unwrap();
     assert!(text.contains("\"goal\":{\"kind\":\"p_median\",\"p\":3}"), "{}", &text[..200.min(text.len())]);

@@ -136,6 +136,19 @@ impl Coverage {
         Coverage { radius, within_town, n_villages, offsets, villages, distances }
     }
 
+    /// Assemble from CSR arrays the caller has built (each site's villages sorted, distances within
+    /// the radius).
+    pub(crate) fn from_csr_parts(
+        radius: f64,
+        within_town: bool,
+        n_villages: usize,
+        offsets: Vec<usize>,
+        villages: Vec<u32>,
+        distances: Vec<f64>,
+    ) -> Self {
+        Coverage { radius, within_town, n_villages, offsets, villages, distances }
+    }
+
     /// Coverage from a dense demand × site cost matrix (row-major, `n_demand * n_sites` values):
     /// site `s` covers row `i` when `costs[i * n_sites + s] <= radius`.
     ///

@@ -7,6 +7,7 @@
 
 mod geom;
 mod names;
+mod roads;
 /// The synthetic sample county generator.
 pub mod sample;
 

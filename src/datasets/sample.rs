@@ -159,6 +159,9 @@ pub struct SampleOptions {
     /// Longitude and latitude of the county centre, degrees (default `[119.40, 36.00]`, near
     /// Zhucheng, Shandong).
     pub origin: [f64; 2],
+    /// Generate the road network (default true); off saves time and memory in benchmarks that
+    /// only need villages.
+    pub roads: bool,
 }
 
 impl Default for SampleOptions {
@@ -169,6 +172,7 @@ impl Default for SampleOptions {
             area_km2: DEFAULT_AREA_KM2,
             pilots: PilotCounts::default(),
             origin: [119.40, 36.00],
+            roads: true,
         }
     }
 }
@@ -234,6 +238,13 @@ impl SampleOptions {
     #[must_use]
     pub fn pilots(mut self, pilots: PilotCounts) -> Self {
         self.pilots = pilots;
+        self
+    }
+
+    /// Generate the road network, or not.
+    #[must_use]
+    pub fn roads(mut self, yes: bool) -> Self {
+        self.roads = yes;
         self
     }
 
@@ -442,6 +453,20 @@ impl SampleCounty {
         let instance = Instance::new(Crs::Geographic, villages, Some(sites), Some(towns))
             .map_err(|e| Error::Internal(format!("the sample county failed validation: {e}")))?
             .with_name(format!("Sample County (seed {seed})"));
+        let instance = if options.roads {
+            let ids: Vec<String> = instance.villages().iter().map(|v| v.id.clone()).collect();
+            let net = super::roads::make_roads(
+                &mut step_rng(seed, "roads"),
+                proj,
+                &seats.lonlat,
+                &ids,
+                &placed.lonlat,
+                &placed.town,
+            )?;
+            instance.with_roads(net)?
+        } else {
+            instance
+        };
         let mut ring = boundary.lonlat.points.clone();
         ring.push(ring[0]);
         Ok(SampleCounty { instance, boundary: ring, seed })

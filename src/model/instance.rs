@@ -1,9 +1,11 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Crs, Site, SiteStatus, Town, Village};
 use crate::error::{Error, Location, Result};
+use crate::network::RoadNetwork;
 
 /// A validated planning instance (called `County` in Python): villages, the towns they belong
 /// to and the candidate sites for centres, all in one coordinate system.
@@ -24,6 +26,7 @@ pub struct Instance {
     village_town: Vec<u32>,
     site_town: Vec<u32>,
     site_village: Vec<Option<u32>>,
+    roads: Option<Arc<RoadNetwork>>,
 }
 
 /// The serialised form of an [`Instance`]; deserialising validates it again.
@@ -36,6 +39,8 @@ struct InstanceData {
     villages: Vec<Village>,
     towns: Vec<Town>,
     sites: Vec<Site>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    roads: Option<RoadNetwork>,
 }
 
 fn default_name() -> String {
@@ -45,13 +50,18 @@ fn default_name() -> String {
 impl TryFrom<InstanceData> for Instance {
     type Error = Error;
     fn try_from(d: InstanceData) -> Result<Self> {
-        Instance::new(d.crs, d.villages, Some(d.sites), Some(d.towns)).map(|i| i.with_name(d.name))
+        let inst = Instance::new(d.crs, d.villages, Some(d.sites), Some(d.towns))?.with_name(d.name);
+        match d.roads {
+            Some(r) => inst.with_roads(r),
+            None => Ok(inst),
+        }
     }
 }
 
 impl From<Instance> for InstanceData {
     fn from(i: Instance) -> Self {
-        InstanceData { name: i.name, crs: i.crs, villages: i.villages, towns: i.towns, sites: i.sites }
+        let roads = i.roads.map(|r| Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone()));
+        InstanceData { name: i.name, crs: i.crs, villages: i.villages, towns: i.towns, sites: i.sites, roads }
     }
 }
 
@@ -254,7 +264,17 @@ impl Instance {
                 v.households = Some(v.households_or_default());
             }
         }
-        Ok(Instance { name: default_name(), crs, villages, towns, sites, village_town, site_town, site_village })
+        Ok(Instance {
+            name: default_name(),
+            crs,
+            villages,
+            towns,
+            sites,
+            village_town,
+            site_town,
+            site_village,
+            roads: None,
+        })
     }
 
     /// Every village a candidate site, towns derived from the villages.
@@ -276,8 +296,43 @@ impl Instance {
     /// # Errors
     /// As [`Instance::new`] for the sites.
     pub fn with_sites(&self, sites: Vec<Site>) -> Result<Self> {
-        Instance::new(self.crs, self.villages.clone(), Some(sites), Some(self.towns.clone()))
-            .map(|i| i.with_name(self.name.clone()))
+        let mut out = Instance::new(self.crs, self.villages.clone(), Some(sites), Some(self.towns.clone()))?
+            .with_name(self.name.clone());
+        out.roads = self.roads.clone();
+        Ok(out)
+    }
+
+    /// The same instance with a road network, for planning along roads
+    /// ([`PlanOptions::metric`](crate::plan::PlanOptions::metric)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `roads` when the network's CRS differs from the instance's.
+    pub fn with_roads(&self, roads: RoadNetwork) -> Result<Self> {
+        if roads.crs() != self.crs {
+            return Err(Error::param(
+                "roads",
+                format!(
+                    "the roads are in {:?} coordinates but the county is in {:?}; give both in the same CRS",
+                    roads.crs(),
+                    self.crs
+                ),
+            ));
+        }
+        let mut out = self.clone();
+        out.roads = Some(Arc::new(roads));
+        Ok(out)
+    }
+
+    /// The same instance without its road network.
+    pub fn without_roads(&self) -> Self {
+        let mut out = self.clone();
+        out.roads = None;
+        out
+    }
+
+    /// The road network, if one was attached with [`Instance::with_roads`].
+    pub fn roads(&self) -> Option<&RoadNetwork> {
+        self.roads.as_deref()
     }
 
     /// Display name.

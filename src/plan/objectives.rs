@@ -21,7 +21,8 @@
 
 use rayon::prelude::*;
 
-use super::options::{CoverageBy, Goal, PlanObjective, PlanOptions};
+use super::area::ServiceArea;
+use super::options::{CoverageBy, DistanceMetric, Goal, PlanObjective, PlanOptions};
 use super::planner::{assemble, covering_problem, Plan};
 use crate::coverage::Coverage;
 use crate::error::{Error, Location, Result};
@@ -94,11 +95,11 @@ pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverL
     let mut options = options.clone();
     options.objective = objective;
     options.goal = Goal::MaxCoverage { limit };
-    let coverage = Coverage::build(county, options.radius, options.within_town)?;
-    let (problem, objective) = covering_problem(county, &coverage, &options)?;
+    let area = ServiceArea::build(county, &options)?;
+    let (problem, objective) = covering_problem(county, &area.coverage, &options)?;
     let solution = solve::max_coverage(&problem, limit, &solve_options(&options))?;
-    let best = assign_nearest(&coverage, &solution.open);
-    Ok(assemble(county, options, objective, solution, &best))
+    let best = assign_nearest(&area.coverage, &solution.open);
+    Ok(area.finish(county, assemble(county, options, objective, solution, &best)))
 }
 
 /// Plan exactly `p` centres that minimise the total distance from each village to its nearest
@@ -141,7 +142,7 @@ pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverL
 /// assert_eq!(p.coverage, 1.0);
 /// ```
 pub fn plan_p_median(county: &Instance, options: &PlanOptions, p: usize) -> Result<Plan> {
-    let (matrix, fixed, forbidden, mut options) = matrix_problem(county, options, p)?;
+    let (matrix, area, fixed, forbidden, mut options) = matrix_problem(county, options, p)?;
     options.goal = Goal::PMedian { p };
     let weights: Option<Vec<f64>> = match options.by {
         CoverageBy::Villages => None,
@@ -158,7 +159,7 @@ pub fn plan_p_median(county: &Instance, options: &PlanOptions, p: usize) -> Resu
     };
     let median = MedianOptions::default().fixed(fixed).forbidden(forbidden);
     let solution = solve::p_median_with(&matrix, p, weights.as_deref(), &median, &solve_options(&options))?;
-    Ok(finish(county, options, solution, &matrix))
+    Ok(finish(county, options, solution, &matrix, area.as_ref()))
 }
 
 /// Plan exactly `p` centres that minimise the largest distance from a village to its nearest open
@@ -184,11 +185,11 @@ pub fn plan_p_median(county: &Instance, options: &PlanOptions, p: usize) -> Resu
 /// assert!(p.coverage < 1.0); // villages 2 km from their centre are served but not covered
 /// ```
 pub fn plan_p_center(county: &Instance, options: &PlanOptions, p: usize) -> Result<Plan> {
-    let (matrix, fixed, forbidden, mut options) = matrix_problem(county, options, p)?;
+    let (matrix, area, fixed, forbidden, mut options) = matrix_problem(county, options, p)?;
     options.goal = Goal::PCenter { p };
     let center = CenterOptions::default().fixed(fixed).forbidden(forbidden);
     let solution = solve::p_center_with(&matrix, p, &center, &solve_options(&options))?;
-    Ok(finish(county, options, solution, &matrix))
+    Ok(finish(county, options, solution, &matrix, area.as_ref()))
 }
 
 /// Checks shared by every objective: radius, time limit, no capacity.
@@ -240,12 +241,12 @@ pub(crate) fn site_rules(county: &Instance, options: &PlanOptions) -> Result<(Ve
     Ok((fixed, allowed))
 }
 
+/// What a p-median or p-center plan solves on: the distance matrix, the service area behind it
+/// (network plans), the fixed and forbidden sites and the options to record.
+type MatrixProblem = (CostMatrix, Option<ServiceArea>, Vec<u32>, Vec<u32>, PlanOptions);
+
 /// The distance matrix and the site rules of a p-median or p-center plan, after the checks.
-fn matrix_problem(
-    county: &Instance,
-    options: &PlanOptions,
-    p: usize,
-) -> Result<(CostMatrix, Vec<u32>, Vec<u32>, PlanOptions)> {
+fn matrix_problem(county: &Instance, options: &PlanOptions, p: usize) -> Result<MatrixProblem> {
     check_common(options)?;
     let (fixed, allowed) = site_rules(county, options)?;
     let (n, m) = (county.n_villages(), county.n_sites());
@@ -262,12 +263,24 @@ fn matrix_problem(
     if options.within_town {
         check_towns(county, &fixed, &allowed, p)?;
     }
-    let matrix = distance_matrix(county, options.within_town)?;
+    let (matrix, area) = match options.metric {
+        DistanceMetric::Straight => {
+            if options.minutes.is_some() {
+                // Let the service area give the error about minutes without roads.
+                ServiceArea::build(county, options)?;
+            }
+            (distance_matrix(county, options.within_town)?, None)
+        }
+        DistanceMetric::Network => {
+            let area = ServiceArea::unbounded(county, options)?;
+            (network_matrix(&area.coverage)?, Some(area))
+        }
+    };
     let fixed_list: Vec<u32> = (0..m).filter(|&s| fixed[s]).map(|s| s as u32).collect();
     let forbidden_list: Vec<u32> = (0..m).filter(|&s| !allowed[s]).map(|s| s as u32).collect();
     let mut options = options.clone();
     options.objective = PlanObjective::Count;
-    Ok((matrix, fixed_list, forbidden_list, options))
+    Ok((matrix, area, fixed_list, forbidden_list, options))
 }
 
 /// With `within_town`, every town with villages needs a site that may open, and `p` must leave
@@ -309,6 +322,18 @@ fn check_towns(county: &Instance, fixed: &[bool], allowed: &[bool], p: usize) ->
     Ok(())
 }
 
+/// Village × site costs from a service area (∞ where the site does not reach the village).
+fn network_matrix(coverage: &Coverage) -> Result<CostMatrix> {
+    let (n, m) = (coverage.n_villages(), coverage.n_sites());
+    let mut costs = vec![f64::INFINITY; n * m];
+    for s in 0..m {
+        for (v, d) in coverage.pairs_of(s) {
+            costs[v as usize * m + s] = d;
+        }
+    }
+    CostMatrix::new(costs, n, m)
+}
+
 /// Village × site distances in metres (∞ between towns when `within_town`), computed in parallel.
 fn distance_matrix(county: &Instance, within_town: bool) -> Result<CostMatrix> {
     let (n, m) = (county.n_villages(), county.n_sites());
@@ -333,7 +358,13 @@ fn distance_matrix(county: &Instance, within_town: bool) -> Result<CostMatrix> {
 
 /// The plan of a matrix solution: every village joins the centre the solver assigned; those
 /// farther than the radius are marked `beyond_radius` and not counted as covered.
-fn finish(county: &Instance, options: PlanOptions, solution: Solution, matrix: &CostMatrix) -> Plan {
+fn finish(
+    county: &Instance,
+    options: PlanOptions,
+    solution: Solution,
+    matrix: &CostMatrix,
+    area: Option<&ServiceArea>,
+) -> Plan {
     let mut position = vec![u32::MAX; county.n_sites()];
     for (k, &s) in solution.open.iter().enumerate() {
         position[s as usize] = k as u32;
@@ -350,7 +381,7 @@ fn finish(county: &Instance, options: PlanOptions, solution: Solution, matrix: &
             })
         })
         .collect();
-    let radius = options.radius;
+    let radius = options.limit();
     let mut plan = assemble(county, options, PlanObjective::Count, solution, &best);
     for a in &mut plan.assignments {
         a.beyond_radius = a.distance.is_some_and(|d| d > radius);
@@ -364,5 +395,8 @@ fn finish(county: &Instance, options: PlanOptions, solution: Solution, matrix: &
     let total_pop = county.total_population();
     plan.coverage = if villages.is_empty() { 0.0 } else { n_cov as f64 / villages.len() as f64 };
     plan.population_coverage = if total_pop > 0.0 { pop_cov / total_pop } else { 0.0 };
-    plan
+    match area {
+        Some(a) => a.finish(county, plan),
+        None => plan,
+    }
 }

@@ -154,6 +154,48 @@ impl Goal {
     }
 }
 
+/// How the service radius is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DistanceMetric {
+    /// The straight line: great-circle distance for lon/lat, Euclidean for projected metres.
+    #[default]
+    Straight,
+    /// Along the county's road network ([`Instance::with_roads`](crate::model::Instance::with_roads)),
+    /// in metres, or in travel minutes when [`PlanOptions::minutes`] is set.
+    Network,
+}
+
+impl DistanceMetric {
+    /// Parse `"straight"` (also `"straight_line"`, `"euclidean"`, `"haversine"`) or `"network"`
+    /// (also `"road"`, `"roads"`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `metric`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "straight" | "straight_line" | "euclidean" | "haversine" | "crow" => Ok(DistanceMetric::Straight),
+            "network" | "road" | "roads" => Ok(DistanceMetric::Network),
+            other => Err(Error::param(
+                "metric",
+                format!("unknown metric '{other}'; use 'straight' (straight-line distance) or 'network' (along roads)"),
+            )),
+        }
+    }
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DistanceMetric::Straight => "straight",
+            DistanceMetric::Network => "network",
+        }
+    }
+
+    fn is_straight(&self) -> bool {
+        *self == DistanceMetric::Straight
+    }
+}
+
 /// Options of [`plan`](super::plan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -198,6 +240,13 @@ pub struct PlanOptions {
     /// [`objectives`](super::objectives) their own goal.
     #[serde(default, skip_serializing_if = "Goal::is_target")]
     pub goal: Goal,
+    /// How the radius is measured (default straight line; not written to JSON when straight).
+    #[serde(default, skip_serializing_if = "DistanceMetric::is_straight")]
+    pub metric: DistanceMetric,
+    /// Service limit in travel minutes along the roads instead of [`radius`](Self::radius)
+    /// metres; needs [`DistanceMetric::Network`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
 }
 
 impl Default for PlanOptions {
@@ -216,6 +265,8 @@ impl Default for PlanOptions {
             capacity_by: CapacityBy::Households,
             max_villages: None,
             goal: Goal::Target,
+            metric: DistanceMetric::Straight,
+            minutes: None,
         }
     }
 }
@@ -260,6 +311,24 @@ impl PlanOptions {
     pub fn max_villages(mut self, n: usize) -> Self {
         self.max_villages = Some(n);
         self
+    }
+
+    /// Measure the radius along the county's roads.
+    pub fn network(mut self) -> Self {
+        self.metric = DistanceMetric::Network;
+        self
+    }
+    /// Serve villages within this many travel minutes along the roads (sets the network metric).
+    pub fn minutes(mut self, minutes: f64) -> Self {
+        self.metric = DistanceMetric::Network;
+        self.minutes = Some(minutes);
+        self
+    }
+
+    /// The service limit in its unit: [`minutes`](Self::minutes) when set, else
+    /// [`radius`](Self::radius) metres.
+    pub fn limit(&self) -> f64 {
+        self.minutes.unwrap_or(self.radius)
     }
 
     /// Whether a capacity or a village limit applies (communities then come from the

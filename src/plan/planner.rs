@@ -2,12 +2,14 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::area::{NetworkSummary, ServiceArea};
 use super::capacitated::Capacitated;
 use super::options::{CoverageBy, Goal, PlanObjective, PlanOptions};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::group::assign_nearest;
 use crate::model::{Instance, SiteStatus};
+use crate::network::Unreachable;
 use crate::solve::{self, CoverProblem, Solution, SolveOptions, Status};
 
 /// Version of the plan JSON format written by [`Plan::to_json`].
@@ -45,8 +47,12 @@ pub struct Assignment {
     pub village: u32,
     /// Community it joins, `None` when no centre is within the radius.
     pub community: Option<u32>,
-    /// Distance in metres to its centre, `None` when not covered.
+    /// Distance in metres to its centre (along the roads for a network plan), `None` when not
+    /// covered.
     pub distance: Option<f64>,
+    /// Travel minutes to its centre along the roads, for plans with a limit in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
     /// The village joins `community` but its centre is farther than the radius, so it is not
     /// covered. Only p-median and p-center plans ([`plan_p_median`](super::plan_p_median),
     /// [`plan_p_center`](super::plan_p_center)), which serve every village, set it; it is not
@@ -104,6 +110,13 @@ pub struct Plan {
     /// The solver's result: objective, bound, gap, status. Its per-village `assignment` is left
     /// empty because [`assignments`](Self::assignments) carries it, with distances.
     pub solution: Solution,
+    /// Villages that no site that may open can reach within the limit, each with the reason
+    /// (not written to JSON when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreachable: Vec<Unreachable>,
+    /// How the plan used the road network, for network plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkSummary>,
 }
 
 /// Plan a county to a coverage target: the fewest centres, or the least cost, that put at least
@@ -150,8 +163,9 @@ pub struct Plan {
 /// assert_eq!(p.communities.len(), 2); // each centre covers itself and its two neighbours
 /// ```
 pub fn plan(county: &Instance, options: &PlanOptions) -> Result<Plan> {
-    let coverage = Coverage::build(county, options.radius, options.within_town)?;
-    plan_on(county, &coverage, options)
+    let area = ServiceArea::build(county, options)?;
+    let p = plan_on(county, &area.coverage, options).map_err(|e| area.explain(county, options, e))?;
+    Ok(area.finish(county, p))
 }
 
 /// [`plan`] on a coverage structure built beforehand (by straight line or along roads).
@@ -214,8 +228,9 @@ pub fn plan_with_centres(
     crate::coverage::sets::check_radius(options.radius)?;
     solve::greedy::check_share(options.target)?;
     options.check_capacity()?;
-    let coverage = Coverage::build(county, options.radius, options.within_town)?;
-    let (problem, objective) = covering_problem(county, &coverage, options)?;
+    let area = ServiceArea::build(county, options)?;
+    let coverage = &area.coverage;
+    let (problem, objective) = covering_problem(county, coverage, options)?;
     let mut open = problem.fixed.clone();
     for id in centres {
         let s = county
@@ -233,7 +248,7 @@ pub fn plan_with_centres(
         let a = Capacitated::new(county, &problem, options).assign(&open, &vec![None; county.n_villages()])?;
         (a.covered_weight, a.assignment)
     } else {
-        let best = assign_nearest(&coverage, &open);
+        let best = assign_nearest(coverage, &open);
         let reached: f64 = best.iter().zip(&problem.weights).filter(|(b, _)| b.is_some()).map(|(_, w)| w).sum();
         (reached, best)
     };
@@ -259,7 +274,7 @@ pub fn plan_with_centres(
         }
     };
     let solution = Solution::certify(open, cost, bound.min(cost), solve::Sense::Minimize, timed_out);
-    Ok(assemble(county, as_target(options), objective, solution, &best))
+    Ok(area.finish(county, assemble(county, as_target(options), objective, solution, &best)))
 }
 
 /// The covering problem a plan solves: weights, costs, fixed and allowed sites from the county
@@ -380,6 +395,7 @@ pub(crate) fn assemble(
             village: v as u32,
             community: b.map(|x| x.0),
             distance: b.map(|x| x.1),
+            minutes: None,
             beyond_radius: false,
         });
     }
@@ -396,6 +412,8 @@ pub(crate) fn assemble(
         population_coverage: if total_pop > 0.0 { pop_cov / total_pop } else { 0.0 },
         cost,
         solution,
+        unreachable: Vec::new(),
+        network: None,
     }
 }
 
