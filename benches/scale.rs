@@ -21,7 +21,7 @@ fn peak_mib() -> f64 {
 
 fn run(n: usize) {
     let t = Instant::now();
-    let county = SampleCounty::generate(7, &SampleOptions::scaled(n)).expect("county").instance;
+    let county = SampleCounty::generate(7, &SampleOptions::scaled(n).roads(false)).expect("county").instance;
     let t_gen = t.elapsed().as_secs_f64();
     let opts = PlanOptions::default();
     let t = Instant::now();

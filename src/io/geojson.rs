@@ -1,11 +1,13 @@
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
 use super::columns::{ColumnMap, VillageColumns};
 use crate::error::{Error, Location, Result};
 use crate::model::{Crs, Instance};
-use crate::plan::Plan;
+use crate::network::{routes, TravelCost};
+use crate::plan::{DistanceMetric, Plan};
 use crate::spatial::Metric;
 
 /// Read villages from a GeoJSON FeatureCollection of Point features.
@@ -165,6 +167,18 @@ fn point(x: f64, y: f64) -> Value {
 /// # Errors
 /// [`Error::Internal`] if serialisation fails.
 pub fn plan_to_geojson(plan: &Plan) -> Result<String> {
+    plan_to_geojson_with(plan, false)
+}
+
+/// [`plan_to_geojson`], and with `routes` one LineString per covered village along the roads to its
+/// centre (network plans only): properties `kind` = "route", `village`, `centre`, `metres`,
+/// `minutes`. Each route runs from the centre through its snap point and the junctions passed to
+/// the village's snap point and the village.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `routes` when the plan was not made along roads (or its county
+/// has no roads), [`Error::Internal`] if serialisation fails.
+pub fn plan_to_geojson_with(plan: &Plan, routes: bool) -> Result<String> {
     let county = &plan.county;
     let villages = county.villages();
     let mut features = Vec::with_capacity(villages.len() + plan.communities.len());
@@ -193,6 +207,10 @@ pub fn plan_to_geojson(plan: &Plan) -> Result<String> {
             }
         }));
     }
+    if routes {
+        features.extend(route_features(plan)?);
+    }
+    let network = plan.network.as_ref();
     let doc = json!({
         "type": "FeatureCollection",
         "villageplan": {
@@ -200,6 +218,10 @@ pub fn plan_to_geojson(plan: &Plan) -> Result<String> {
             "county": county.name(),
             "crs": county.crs(),
             "metric": Metric::for_crs(county.crs()),
+            "distance": plan.options.metric.as_str(),
+            "minutes": plan.options.minutes,
+            "unreachable": plan.unreachable.len(),
+            "road_components": network.map(|n| n.components),
             "radius_m": plan.options.radius,
             "target": plan.options.target,
             "by": plan.options.by.as_str(),
@@ -214,13 +236,53 @@ pub fn plan_to_geojson(plan: &Plan) -> Result<String> {
     serde_json::to_string(&doc).map_err(|e| Error::Internal(format!("GeoJSON serialisation failed: {e}")))
 }
 
+fn route_features(plan: &Plan) -> Result<Vec<Value>> {
+    let county = &plan.county;
+    let (Some(net), DistanceMetric::Network) = (county.roads(), plan.options.metric) else {
+        return Err(Error::param("routes", "routes are drawn for plans made along roads (metric='network') only"));
+    };
+    let cost = if plan.options.minutes.is_some() { TravelCost::Minutes } else { TravelCost::Metres };
+    let villages = county.villages();
+    let per_centre: Vec<Vec<Value>> = plan
+        .communities
+        .par_iter()
+        .map(|c| -> Result<Vec<Value>> {
+            let rs = routes(county, net, c.site as usize, &c.villages, cost)?;
+            Ok(c.villages
+                .iter()
+                .zip(rs)
+                .filter_map(|(&v, r)| {
+                    let r = r?;
+                    Some(json!({
+                        "type": "Feature",
+                        "geometry": {"type": "LineString", "coordinates": r.coords},
+                        "properties": {
+                            "kind": "route", "village": villages[v as usize].id, "centre": c.site_id,
+                            "metres": r.metres, "minutes": r.minutes,
+                        }
+                    }))
+                })
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(per_centre.into_iter().flatten().collect())
+}
+
 /// Write [`plan_to_geojson`] to `path`.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be written.
 pub fn write_plan_geojson(plan: &Plan, path: impl AsRef<Path>) -> Result<()> {
+    write_plan_geojson_with(plan, path, false)
+}
+
+/// Write [`plan_to_geojson_with`] to `path`.
+///
+/// # Errors
+/// As [`plan_to_geojson_with`]; [`Error::Io`] when the file cannot be written.
+pub fn write_plan_geojson_with(plan: &Plan, path: impl AsRef<Path>, routes: bool) -> Result<()> {
     let path = path.as_ref();
-    std::fs::write(path, plan_to_geojson(plan)?).map_err(|e| Error::io(path.display().to_string(), e))
+    std::fs::write(path, plan_to_geojson_with(plan, routes)?).map_err(|e| Error::io(path.display().to_string(), e))
 }
 
 #[cfg(test)]

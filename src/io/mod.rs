@@ -18,7 +18,10 @@ pub mod roads;
 
 pub use self::cpmp::{read_cpmp_lorena, read_cpmp_lorena_str, read_cpmp_osman, read_cpmp_osman_str, CpmpInstance};
 pub use self::csv::{read_villages_csv, read_villages_csv_str};
-pub use self::geojson::{plan_to_geojson, read_villages_geojson, read_villages_geojson_str, write_plan_geojson};
+pub use self::geojson::{
+    plan_to_geojson, plan_to_geojson_with, read_villages_geojson, read_villages_geojson_str, write_plan_geojson,
+    write_plan_geojson_with,
+};
 pub use columns::{ColumnMap, VillageColumns};
 pub use orlib::{read_orlib_optima_str, read_orlib_pmed, read_orlib_pmed_str};
 pub use roads::{read_roads_csv, read_roads_csv_str, read_roads_geojson, read_roads_geojson_str, RoadColumns};

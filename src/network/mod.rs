@@ -18,4 +18,4 @@ mod search;
 
 pub use reach::{reachability, Unreachable, UnreachableReason};
 pub use roads::{NetworkOptions, Road, RoadClass, RoadEdge, RoadLine, RoadNetwork, RoadNode, RoadSpeeds};
-pub use search::{network_coverage, routes, NetworkCoverage, Route, Snap, TravelCost};
+pub use search::{network_coverage, network_coverage_snapped, routes, NetworkCoverage, Route, Snap, Snaps, TravelCost};

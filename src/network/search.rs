@@ -1,5 +1,6 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -216,9 +217,20 @@ impl Scratch {
 
 /// One radius-bounded search from a snapped origin: fills `sc.best`/`sc.best_m` for every
 /// attached point reached within `limit` (in the search's unit), and `sc.dist`/`sc.pred` for the
-/// junctions settled.
-fn bounded_search(net: &RoadNetwork, w: &Weights, points: &Attached, origin: &Snap, limit: f64, sc: &mut Scratch) {
+/// junctions settled. `home` is a point at the origin itself (a centre's own village), reached at 0.
+fn bounded_search(
+    net: &RoadNetwork,
+    w: &Weights,
+    points: &Attached,
+    origin: &Snap,
+    home: Option<u32>,
+    limit: f64,
+    sc: &mut Scratch,
+) {
     sc.reset();
+    if let Some(v) = home {
+        sc.offer_point(v, 0.0, 0.0);
+    }
     let roads = net.roads();
     let r = &roads[origin.road as usize];
     let (wr, lr) = (w.road[origin.road as usize], r.length);
@@ -317,10 +329,13 @@ fn components_of(net: &RoadNetwork, snaps: &[Snap]) -> Vec<u32> {
 /// it), pruning every label above `limit`. Settling a junction offers every village attached to
 /// an incident segment at the junction's cost plus the part of the segment to the village plus
 /// the village's access leg; villages on the site's own segment are also offered directly along
-/// it. Costs are metres, or minutes at each road's speed with the access legs at the access speed.
-/// Sites are processed in chunks on the rayon pool, each thread reusing its buffers (reset in
-/// time proportional to what the last search touched), and the chunks are concatenated in site
-/// order, so the result does not depend on the thread count. Ties between equal-cost paths keep
+/// it. A site standing in a village (same position) serves that village at 0, without the
+/// access legs. Costs are metres, or minutes at each road's speed with the access legs at the
+/// access speed.
+/// Sites are processed in chunks on the rayon pool; network-sized buffers come from a shared pool
+/// (at most one set per thread is allocated) and are reset in time proportional to what the last
+/// search touched; the chunks are concatenated in site order, so the result does not depend on
+/// the thread count. Ties between equal-cost paths keep
 /// the shorter one in metres.
 ///
 /// # Arguments
@@ -371,6 +386,32 @@ pub fn network_coverage(
     cost: TravelCost,
     within_town: bool,
 ) -> Result<NetworkCoverage> {
+    check_limit(instance, net, limit, cost)?;
+    let snaps = Snaps::new(instance, net);
+    network_coverage_snapped(instance, net, snaps, limit, cost, within_town)
+}
+
+/// Where the villages and the sites of an instance meet a network (see [`RoadNetwork::snap`]);
+/// compute once with [`Snaps::new`] and reuse for several limits with
+/// [`network_coverage_snapped`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snaps {
+    /// One per village.
+    pub villages: Vec<Snap>,
+    /// One per site.
+    pub sites: Vec<Snap>,
+}
+
+impl Snaps {
+    /// Snap every village and site, in parallel.
+    pub fn new(instance: &Instance, net: &RoadNetwork) -> Self {
+        let vpos: Vec<[f64; 2]> = instance.villages().iter().map(|v| [v.x, v.y]).collect();
+        let spos: Vec<[f64; 2]> = instance.sites().iter().map(|s| [s.x, s.y]).collect();
+        Self { villages: net.snap_all(&vpos), sites: net.snap_all(&spos) }
+    }
+}
+
+fn check_limit(instance: &Instance, net: &RoadNetwork, limit: f64, cost: TravelCost) -> Result<()> {
     let field = if cost == TravelCost::Minutes { "minutes" } else { "radius" };
     if !limit.is_finite() || limit <= 0.0 {
         return Err(Error::param(
@@ -388,41 +429,68 @@ pub fn network_coverage(
             ),
         ));
     }
+    Ok(())
+}
+
+/// [`network_coverage`] with the snaps computed beforehand ([`Snaps::new`] on the same instance
+/// and network).
+///
+/// # Errors
+/// As [`network_coverage`]; also [`Error::InvalidInput`] naming `snaps` when their counts do not
+/// match the instance.
+pub fn network_coverage_snapped(
+    instance: &Instance,
+    net: &RoadNetwork,
+    snaps: Snaps,
+    limit: f64,
+    cost: TravelCost,
+    within_town: bool,
+) -> Result<NetworkCoverage> {
+    check_limit(instance, net, limit, cost)?;
+    if snaps.villages.len() != instance.n_villages() || snaps.sites.len() != instance.n_sites() {
+        return Err(Error::param("snaps", "the snaps were made for another instance; make them with Snaps::new"));
+    }
+    if snaps.villages.iter().chain(&snaps.sites).any(|s| s.road as usize >= net.n_roads()) {
+        return Err(Error::param("snaps", "the snaps were made for another network; make them with Snaps::new"));
+    }
     let w = net.weights(cost);
-    let vpos: Vec<[f64; 2]> = instance.villages().iter().map(|v| [v.x, v.y]).collect();
-    let spos: Vec<[f64; 2]> = instance.sites().iter().map(|s| [s.x, s.y]).collect();
-    let village_snaps = net.snap_all(&vpos);
-    let site_snaps = net.snap_all(&spos);
+    let Snaps { villages: village_snaps, sites: site_snaps } = snaps;
     let attached = Attached::new(net.n_roads(), &village_snaps, &w);
+    let home = home_villages(instance);
     let (vt, st) = (instance.village_towns(), instance.site_towns());
-    let n_sites = spos.len();
-    let n_villages = vpos.len();
+    let n_sites = site_snaps.len();
+    let n_villages = village_snaps.len();
     type Chunk = (Vec<usize>, Vec<u32>, Vec<f64>, Vec<f64>);
+    // Buffers as large as the network are reused across chunks (a pool, so that at most one set
+    // per worker thread is ever allocated); every search resets only what it touched.
+    let pool: Mutex<Vec<Scratch>> = Mutex::new(Vec::new());
     let chunks: Vec<Chunk> = (0..n_sites.div_ceil(CHUNK))
         .into_par_iter()
-        .map_init(
-            || Scratch::new(net.n_junctions(), n_villages),
-            |sc, c| {
-                let (mut lens, mut vs, mut ds, mut ms) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-                for s in c * CHUNK..((c + 1) * CHUNK).min(n_sites) {
-                    bounded_search(net, &w, &attached, &site_snaps[s], limit, sc);
-                    let mut got: Vec<u32> = sc
-                        .reached
-                        .iter()
-                        .copied()
-                        .filter(|&v| sc.best[v as usize] <= limit && (!within_town || vt[v as usize] == st[s]))
-                        .collect();
-                    got.sort_unstable();
-                    lens.push(got.len());
-                    for v in got {
-                        vs.push(v);
-                        ds.push(sc.best[v as usize]);
-                        ms.push(sc.best_m[v as usize]);
-                    }
+        .map(|c| {
+            let mut taken = pool.lock().ok().and_then(|mut p| p.pop());
+            let sc = taken.get_or_insert_with(|| Scratch::new(net.n_junctions(), n_villages));
+            let (mut lens, mut vs, mut ds, mut ms) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for s in c * CHUNK..((c + 1) * CHUNK).min(n_sites) {
+                bounded_search(net, &w, &attached, &site_snaps[s], home[s], limit, sc);
+                let mut got: Vec<u32> = sc
+                    .reached
+                    .iter()
+                    .copied()
+                    .filter(|&v| sc.best[v as usize] <= limit && (!within_town || vt[v as usize] == st[s]))
+                    .collect();
+                got.sort_unstable();
+                lens.push(got.len());
+                for v in got {
+                    vs.push(v);
+                    ds.push(sc.best[v as usize]);
+                    ms.push(sc.best_m[v as usize]);
                 }
-                (lens, vs, ds, ms)
-            },
-        )
+            }
+            if let (Some(sc), Ok(mut p)) = (taken, pool.lock()) {
+                p.push(sc);
+            }
+            (lens, vs, ds, ms)
+        })
         .collect();
     let mut offsets = Vec::with_capacity(n_sites + 1);
     offsets.push(0usize);
@@ -440,6 +508,18 @@ pub fn network_coverage(
     }
     let coverage = Coverage::from_csr_parts(limit, within_town, n_villages, offsets, villages, distances);
     Ok(NetworkCoverage { coverage, metres, cost, village_snaps, site_snaps })
+}
+
+/// For each site, the village it stands in when they share a position: the centre serves it at
+/// distance 0, without going to the road and back.
+fn home_villages(instance: &Instance) -> Vec<Option<u32>> {
+    let villages = instance.villages();
+    instance
+        .sites()
+        .iter()
+        .zip(instance.site_villages())
+        .map(|(s, v)| v.filter(|&v| villages[v as usize].x == s.x && villages[v as usize].y == s.y))
+        .collect()
 }
 
 /// A route between a site and a village along the roads.
@@ -488,13 +568,19 @@ pub fn routes(
     let origin = net.snap([s.x, s.y]);
     let attached = Attached::new(net.n_roads(), &snaps, &w);
     let mut sc = Scratch::new(net.n_junctions(), snaps.len());
-    bounded_search(net, &w, &attached, &origin, f64::INFINITY, &mut sc);
+    let home_village = home_villages(instance)[site];
+    let home = villages.iter().position(|&v| Some(v) == home_village).map(|i| i as u32);
+    bounded_search(net, &w, &attached, &origin, home, f64::INFINITY, &mut sc);
     let minutes_w = if cost == TravelCost::Minutes { None } else { Some(net.weights(TravelCost::Minutes)) };
     let roads = net.roads();
     let mut out = Vec::with_capacity(snaps.len());
     for (i, snap) in snaps.iter().enumerate() {
         if sc.best[i].is_infinite() {
             out.push(None);
+            continue;
+        }
+        if Some(i as u32) == home {
+            out.push(Some(Route { coords: vec![[s.x, s.y], vpos[i]], metres: 0.0, minutes: 0.0 }));
             continue;
         }
         // Rebuild: which end of the village's road did the best label come through?
