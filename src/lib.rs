@@ -68,6 +68,7 @@
 //! Parallel parts run on the rayon pool; `RAYON_NUM_THREADS` sets its size. Results never depend
 //! on the number of threads.
 
+pub mod assess;
 pub mod coverage;
 pub mod datasets;
 pub mod defaults;
@@ -77,6 +78,8 @@ pub mod io;
 pub mod model;
 pub mod network;
 pub mod plan;
+pub mod rollout;
+pub mod scenario;
 pub mod solve;
 pub mod spatial;
 
@@ -85,10 +88,13 @@ mod python;
 
 /// The types most programs need, for `use villageplan::prelude::*`.
 pub mod prelude {
+    pub use crate::assess::{assess, Assessment, Facts, Standard};
     pub use crate::coverage::Coverage;
     pub use crate::datasets::sample_county;
     pub use crate::error::{Error, Result};
     pub use crate::model::{Crs, Instance, Site, SiteStatus, Town, Village};
     pub use crate::plan::{plan, CoverageBy, Plan, PlanObjective, PlanOptions};
+    pub use crate::rollout::{Budget, CostModel, Schedule, Source};
+    pub use crate::scenario::{simulate, Scenario, Simulation};
     pub use crate::solve::{Solution, Status};
 }

@@ -2,6 +2,8 @@
 //! roads never above straight-line coverage, minutes, unreachable villages, routes, and the
 //! sample county's roads.
 
+#![allow(clippy::unwrap_used)]
+
 use petgraph::algo::dijkstra;
 use petgraph::graph::{NodeIndex, UnGraph};
 use proptest::prelude::*;
@@ -262,8 +264,7 @@ fn network_metric_needs_roads_and_minutes_need_the_network() {
     let county = Instance::from_villages(Crs::Planar, villages).unwrap();
     let e = plan(&county, &PlanOptions::default().network()).unwrap_err().to_string();
     assert!(e.contains("metric") && e.contains("with_roads"), "{e}");
-    let mut o = PlanOptions::default();
-    o.minutes = Some(30.0);
+    let o = PlanOptions { minutes: Some(30.0), ..Default::default() };
     let e = plan(&county, &o).unwrap_err().to_string();
     assert!(e.contains("minutes") && e.contains("network"), "{e}");
     let line = vec![RoadLine { coords: vec![[0.0, 0.0], [3600.0, 0.0]], ..Default::default() }];

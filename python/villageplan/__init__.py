@@ -22,19 +22,41 @@ True
 from __future__ import annotations
 
 from villageplan import _core, io, solve
+from villageplan._assess import Assessment, Standard, assess, sample_facts
 from villageplan._county import County, read_csv, read_geojson, sample_county
 from villageplan._planning import Plan, max_coverage, p_center, p_median, plan
+from villageplan._rollout import (
+    Budget,
+    CostModel,
+    Scenario,
+    Schedule,
+    Simulation,
+    cheapest_plans,
+    cost_curve,
+    simulate,
+    sweep,
+)
 from villageplan.exceptions import InfeasibleError, InvalidInputError, PlanningError
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "Assessment",
+    "Budget",
+    "CostModel",
     "County",
     "InfeasibleError",
     "InvalidInputError",
     "Plan",
     "PlanningError",
+    "Scenario",
+    "Schedule",
+    "Simulation",
+    "Standard",
     "__version__",
+    "assess",
+    "cheapest_plans",
+    "cost_curve",
     "io",
     "max_coverage",
     "p_center",
@@ -43,5 +65,8 @@ __all__ = [
     "read_csv",
     "read_geojson",
     "sample_county",
+    "sample_facts",
+    "simulate",
     "solve",
+    "sweep",
 ]

@@ -12,17 +12,34 @@ import numpy.typing as npt
 __all__ = [
     "COVERAGE_TARGET",
     "SERVICE_RADIUS_M",
+    "Assessment",
+    "Budget",
+    "CostModel",
     "County",
+    "Facts",
     "InfeasibleError",
     "InvalidInputError",
     "Plan",
     "PlanningError",
+    "Scenario",
+    "Schedule",
+    "Simulation",
     "Solution",
+    "Standard",
     "__version__",
     "_county_from_json_bytes",
     "_plan_from_json_bytes",
+    "assess",
+    "cheapest_plans",
+    "cost_curve",
+    "county_read_roads",
+    "county_with_road_edges",
+    "county_with_road_lines",
+    "county_without_roads",
     "covering_problem",
+    "funding_sources",
     "max_coverage",
+    "network_coverage_columns",
     "p_center",
     "p_median",
     "plan",
@@ -30,11 +47,17 @@ __all__ = [
     "read_csv",
     "read_geojson",
     "read_orlib_pmed",
+    "road_columns",
+    "road_summary",
     "sample_county",
+    "sample_facts",
+    "schedule_plan",
+    "simulate",
     "solve_max_coverage",
     "solve_p_center",
     "solve_p_median",
     "solve_set_cover",
+    "sweep",
 ]
 
 __version__: str
@@ -183,6 +206,20 @@ class Plan:
         """Service radius, metres."""
 
     @property
+    def metric(self) -> str:
+        """``"straight"`` or ``"network"``."""
+
+    @property
+    def minutes(self) -> float | None:
+        """Service limit in travel minutes, or None."""
+
+    def unreachable_columns(self) -> dict[str, Any]:
+        """Villages no site can reach: village, reason, detail."""
+
+    def network_summary(self) -> dict[str, Any] | None:
+        """How a network plan used the roads, or None."""
+
+    @property
     def target(self) -> float:
         """Coverage target share."""
 
@@ -256,7 +293,7 @@ class Plan:
     def load(path: str | os.PathLike[str]) -> Plan:
         """Read a plan saved with ``save``."""
 
-    def to_geojson(self, path: str | os.PathLike[str] | None = None) -> str | None:
+    def to_geojson(self, path: str | os.PathLike[str] | None = None, routes: bool = False) -> str | None:
         """Return or write the plan as GeoJSON."""
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
@@ -276,6 +313,8 @@ def plan(
     capacity: float | None = None,
     capacity_by: str = "households",
     max_villages: int | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan a county to a coverage target, optionally under a centre capacity and a village limit."""
 
@@ -290,6 +329,8 @@ def max_coverage(
     forbidden: list[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan the most coverage with at most ``p`` centres or within a budget."""
 
@@ -303,6 +344,8 @@ def p_median(
     forbidden: list[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan ``p`` centres with the least total village-centre distance."""
 
@@ -316,6 +359,8 @@ def p_center(
     forbidden: list[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan ``p`` centres with the least largest village-centre distance."""
 
@@ -334,6 +379,8 @@ def plan_with_centres(
     capacity: float | None = None,
     capacity_by: str = "households",
     max_villages: int | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan with the given centres and an outside lower bound."""
 
@@ -346,6 +393,8 @@ def covering_problem(
     objective: str = "auto",
     fixed: list[str] | None = None,
     forbidden: list[str] | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
 ) -> dict[str, Any]:
     """Return the covering problem behind a plan as arrays (CSR, weights, costs, fixed, allowed, need)."""
 
@@ -481,3 +530,463 @@ def solve_p_center(
 
 def read_orlib_pmed(path: str | os.PathLike[str]) -> tuple[npt.NDArray[np.float64], int]:
     """Read an OR-Library p-median file as (all-pairs distances, p)."""
+
+# ---------------------------------------------------------------------------------------------
+# Acceptance assessment (达标验收)
+
+@final
+class Standard:
+    """The acceptance rules for a community service centre."""
+
+    @staticmethod
+    def default() -> Standard:
+        """Return the default standard of the domain notes."""
+
+    @staticmethod
+    def from_json(text: str) -> Standard:
+        """Read a standard from JSON text."""
+
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> Standard:
+        """Read a standard from a JSON file."""
+
+    def to_json(self) -> str:
+        """Return the standard as pretty-printed JSON text."""
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the standard as JSON to ``path``."""
+
+    @property
+    def name(self) -> str:
+        """The standard's name."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Facts:
+    """What stands at each centre: building area, rooms and staff, by site id."""
+
+    @staticmethod
+    def from_columns(
+        site: list[str],
+        building_area: _F64,
+        hall_area: _F64 | None = None,
+        rooms: list[str] | None = None,
+        staff: _F64 | None = None,
+    ) -> Facts:
+        """Build facts from columns, one entry per centre."""
+
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> Facts:
+        """Read facts from a JSON (``.json``) or CSV file."""
+
+    @staticmethod
+    def from_json(text: str) -> Facts:
+        """Read facts from JSON text."""
+
+    def to_json(self) -> str:
+        """Return the facts as JSON text."""
+
+    def to_csv(self) -> str:
+        """Return the facts as CSV text."""
+
+    def columns(self) -> dict[str, Any]:
+        """Return the facts as columns: site, building_area, hall_area, rooms, staff."""
+
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Assessment:
+    """The result of checking a plan's centres against a standard."""
+
+    @property
+    def passed(self) -> int:
+        """Number of centres that pass."""
+
+    @property
+    def failed(self) -> int:
+        """Number of centres that fail."""
+
+    @property
+    def n_centres(self) -> int:
+        """Number of centres assessed."""
+
+    @property
+    def upgrade_cost(self) -> float:
+        """Total upgrade cost of the centres whose cost is known, yuan."""
+
+    @property
+    def unused_facts(self) -> list[str]:
+        """Site ids with facts that are not centres of the plan."""
+
+    @property
+    def standard(self) -> Standard:
+        """The standard applied."""
+
+    @property
+    def as_designed(self) -> bool:
+        """Whether new builds without facts were assessed on their design."""
+
+    def centres_columns(self) -> dict[str, Any]:
+        """Return one row per centre as columns."""
+
+    def towns_columns(self) -> dict[str, Any]:
+        """Return one row per town as columns."""
+
+    def to_json(self) -> str:
+        """Return the assessment as JSON text."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+
+def assess(
+    plan: Plan,
+    facts: Facts,
+    standard: Standard | None = None,
+    as_designed: bool = True,
+    cost_new: float = 1600.0,
+    cost_renovate: float = 600.0,
+) -> Assessment:
+    """Check every centre of a plan against a standard and cost the upgrades."""
+
+def sample_facts(county: County, seed: int = 2008) -> Facts:
+    """Return seeded facts for the pilot sites of a county."""
+
+# Road networks -----------------------------------------------------------------------------
+
+def county_with_road_lines(
+    county: County,
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    offsets: list[int],
+    *,
+    length: npt.NDArray[np.float64] | None = None,
+    speed: npt.NDArray[np.float64] | None = None,
+    class_: list[str | None] | None = None,
+    snap_tolerance: float = 1.0,
+    access_tolerance: float = 1000.0,
+    speeds: dict[str, float] | None = None,
+) -> County:
+    """Return the county with roads built from polylines."""
+
+def county_with_road_edges(
+    county: County,
+    node_id: list[str],
+    node_x: npt.NDArray[np.float64],
+    node_y: npt.NDArray[np.float64],
+    from_: list[str],
+    to: list[str],
+    *,
+    length: npt.NDArray[np.float64] | None = None,
+    speed: npt.NDArray[np.float64] | None = None,
+    class_: list[str | None] | None = None,
+    snap_tolerance: float = 1.0,
+    access_tolerance: float = 1000.0,
+    speeds: dict[str, float] | None = None,
+) -> County:
+    """Return the county with roads built from a node table and an edge list."""
+
+def county_read_roads(
+    county: County,
+    path: str | os.PathLike[str],
+    *,
+    nodes: str | os.PathLike[str] | None = None,
+    class_col: str = "class",
+    speed_col: str = "speed",
+    length_col: str = "length",
+    from_col: str = "from",
+    to_col: str = "to",
+    id_col: str = "id",
+    x_col: str = "x",
+    y_col: str = "y",
+    snap_tolerance: float = 1.0,
+    access_tolerance: float = 1000.0,
+    speeds: dict[str, float] | None = None,
+) -> County:
+    """Return the county with roads read from GeoJSON LineStrings or a CSV edge list."""
+
+def county_without_roads(county: County) -> County:
+    """Return the county without roads."""
+
+def road_columns(county: County) -> dict[str, Any] | None:
+    """Return the road segments as columns, or None."""
+
+def road_summary(county: County) -> dict[str, Any] | None:
+    """Return a summary of the road network, or None."""
+
+def network_coverage_columns(
+    county: County, radius: float = 2000.0, within_town: bool = True, minutes: float | None = None
+) -> dict[str, Any]:
+    """Return the coverage along the roads as CSR columns."""
+
+# ---------------------------------------------------------------------------------------------
+# Roll-out: costs, budgets, schedules, scenarios, Monte Carlo and sweeps
+
+def funding_sources() -> list[str]:
+    """Return the six funding source names, in table order."""
+
+@final
+class Budget:
+    """Money per year from the six funding sources, yuan."""
+
+    def __new__(cls, years: list[dict[str, float]], carry_over: bool = True) -> Budget: ...
+    @staticmethod
+    def yearly(total: float, shares: dict[str, float] | None = None, years: int = 3, carry_over: bool = True) -> Budget:
+        """Return a budget of the same total each year, split by shares."""
+
+    @staticmethod
+    def from_json(text: str) -> Budget:
+        """Read a budget from JSON."""
+
+    def to_json(self) -> str:
+        """Return the budget as JSON."""
+
+    @property
+    def n_years(self) -> int:
+        """Number of funded years."""
+
+    @property
+    def carry_over(self) -> bool:
+        """Whether unspent money carries over."""
+
+    @property
+    def total(self) -> float:
+        """Total over years and sources, yuan."""
+
+    def amounts(self) -> list[dict[str, float]]:
+        """One dict (source -> yuan) per year."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class CostModel:
+    """Unit costs and floor-area rules."""
+
+    def __new__(
+        cls,
+        min_floor_area_m2: float = 200.0,
+        floor_area_per_100_households_m2: float = 30.0,
+        one_stop_hall_m2: float = 50.0,
+        new_build_yuan_per_m2: float = 1600.0,
+        renovate_yuan_per_m2: float = 600.0,
+        land_yuan: float | None = None,
+        use_given_costs: bool = False,
+    ) -> CostModel: ...
+    @staticmethod
+    def from_json(text: str) -> CostModel:
+        """Read a cost model from JSON."""
+
+    def to_json(self) -> str:
+        """Return the cost model as JSON."""
+
+    def required_area(self, households: float) -> float:
+        """Floor area in m² needed for ``households``."""
+
+    @property
+    def min_floor_area_m2(self) -> float:
+        """Smallest building, m²."""
+
+    @property
+    def floor_area_per_100_households_m2(self) -> float:
+        """Building area per 100 households, m²."""
+
+    @property
+    def one_stop_hall_m2(self) -> float:
+        """One-stop service hall, m²."""
+
+    @property
+    def new_build_yuan_per_m2(self) -> float:
+        """New-build cost, yuan per m²."""
+
+    @property
+    def renovate_yuan_per_m2(self) -> float:
+        """Renovation cost, yuan per m²."""
+
+    @property
+    def land_yuan(self) -> float | None:
+        """Land price for no_space sites, yuan, or None."""
+
+    @property
+    def use_given_costs(self) -> bool:
+        """Whether a site's own cost is used."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Scenario:
+    """A versioned set of planning assumptions."""
+
+    @staticmethod
+    def default() -> Scenario:
+        """Return the sample county's scenario."""
+
+    @staticmethod
+    def from_json(text: str) -> Scenario:
+        """Read and validate a scenario from JSON."""
+
+    def to_json(self) -> str:
+        """Return the scenario as JSON."""
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the scenario as JSON."""
+
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> Scenario:
+        """Read a scenario saved with ``save``."""
+
+    @property
+    def name(self) -> str:
+        """Name."""
+
+    @property
+    def radius(self) -> float:
+        """Service radius, metres."""
+
+    @property
+    def target(self) -> float:
+        """Target share."""
+
+    @property
+    def by(self) -> str:
+        """``"villages"`` or ``"population"``."""
+
+    @property
+    def within_town(self) -> bool:
+        """Whether communities stay inside one town."""
+
+    @property
+    def years(self) -> int:
+        """Years."""
+
+    @property
+    def budget(self) -> Budget:
+        """The budget."""
+
+    @property
+    def costs(self) -> CostModel:
+        """The cost model."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Schedule:
+    """The year-by-year build order of a plan's centres."""
+
+    @property
+    def target(self) -> float:
+        """Target share."""
+
+    @property
+    def by(self) -> str:
+        """``"villages"`` or ``"population"``."""
+
+    @property
+    def carry_over(self) -> bool:
+        """Whether unspent money carried over."""
+
+    @property
+    def method(self) -> str:
+        """``"exact"`` or ``"heuristic"``."""
+
+    @property
+    def target_year(self) -> int | None:
+        """First year at the target, or None."""
+
+    @property
+    def shortfall(self) -> float:
+        """Extra yuan needed to reach the target (0 when reached, inf when unreachable)."""
+
+    @property
+    def cost_to_complete(self) -> float:
+        """Cost of the centres not built, yuan."""
+
+    @property
+    def area(self) -> float:
+        """Area under the coverage curve, share-years."""
+
+    @property
+    def n_years(self) -> int:
+        """Number of funded years."""
+
+    def years_columns(self) -> dict[str, Any]:
+        """One entry per year."""
+
+    def spending_columns(self) -> dict[str, Any]:
+        """One entry per funded year and source."""
+
+    def towns_columns(self) -> dict[str, Any]:
+        """One entry per year and town."""
+
+    def centres_columns(self) -> dict[str, Any]:
+        """One entry per centre of the plan."""
+
+    def to_json(self) -> str:
+        """Return the schedule as JSON."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Simulation:
+    """The result of a Monte Carlo simulation."""
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs."""
+
+    @property
+    def seed(self) -> int:
+        """The seed."""
+
+    @property
+    def years(self) -> int:
+        """Funded years."""
+
+    @property
+    def target(self) -> float:
+        """Target share."""
+
+    @property
+    def by(self) -> str:
+        """``"villages"`` or ``"population"``."""
+
+    @property
+    def n_centres(self) -> int:
+        """Centres in the plan."""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario."""
+
+    @property
+    def schedule(self) -> Schedule:
+        """The schedule without uncertainty."""
+
+    def probability_of_target(self, year: int) -> float:
+        """Share of runs that reach the target by ``year``."""
+
+    def coverage_columns(self, levels: list[float]) -> dict[str, Any]:
+        """Per year: mean, quantiles, probability of the target."""
+
+    def runs_columns(self) -> dict[str, Any]:
+        """One entry per run and year."""
+
+def schedule_plan(
+    plan: Plan, budget: Budget, costs: CostModel | None = None, target: float | None = None, method: str = "auto"
+) -> Schedule:
+    """Schedule a plan's centres over the budget's years."""
+
+def simulate(
+    county: County, scenario: Scenario, runs: int = 1000, seed: int = 1, plan: Plan | None = None
+) -> Simulation:
+    """Monte Carlo simulation of a scenario on a county."""
+
+def sweep(
+    county: County, scenario: Scenario, radius: list[float], target: list[float], budget: list[float]
+) -> dict[str, Any]:
+    """Radius x target x yearly budget grid, as columns."""
+
+def cost_curve(county: County, scenario: Scenario, targets: list[float]) -> dict[str, Any]:
+    """Return the cost-versus-coverage curve as columns."""
+
+def cheapest_plans(county: County, scenario: Scenario, targets: list[float]) -> dict[str, Any]:
+    """Return the cheapest plan found for each target as columns."""

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 from villageplan import _core, _display, frames
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import geopandas as gpd
     import pandas as pd
     from numpy.typing import ArrayLike
@@ -290,6 +292,130 @@ class County:
     def with_name(self, name: str) -> "County":
         """Return the same county under another display name."""
         return County(self._core.with_name(name))
+
+    def with_roads(
+        self,
+        roads: Any,
+        *,
+        nodes: Any = None,
+        class_col: str = "class",
+        speed_col: str = "speed",
+        length_col: str = "length",
+        from_col: str = "from",
+        to_col: str = "to",
+        id_col: str = "id",
+        x_col: str = "x",
+        y_col: str = "y",
+        snap_tolerance: float = 1.0,
+        access_tolerance: float = 1000.0,
+        speeds: "Mapping[str, float] | None" = None,
+    ) -> "County":
+        """Return the county with a road network, for planning along roads.
+
+        With roads, ``vp.plan(county, metric="network", radius=2000)`` measures the radius along
+        the roads, and ``minutes=30`` serves villages within 30 minutes' travel. Villages and
+        sites are snapped to the nearest point of the nearest road; the leg between them and
+        the road counts, at ``speeds["access"]`` for minutes. Road ends closer than
+        ``snap_tolerance`` metres are joined into one junction.
+
+        Parameters
+        ----------
+        roads : GeoDataFrame, DataFrame, str or PathLike
+            A GeoDataFrame of LineStrings (MultiLineStrings are split), an edge-list DataFrame
+            (columns ``from_col``, ``to_col`` and optionally ``length_col`` in metres,
+            ``speed_col`` in km/h, ``class_col``) with ``nodes``, or the path of a GeoJSON file
+            of LineStrings or of a CSV edge list (with ``nodes`` the path of a CSV node table).
+            A GeoDataFrame in another CRS is transformed to lon/lat for a geographic county.
+        nodes : DataFrame, str or PathLike, optional
+            The node table of an edge list: ``id_col``, ``x_col``, ``y_col`` in the county's
+            coordinates.
+        class_col, speed_col, length_col : str
+            Optional per-road class (``county``, ``township``, ``village``; default village),
+            speed in km/h (default: the class's) and length in metres (default: the drawn
+            length; for lines, the segments are scaled to it).
+        from_col, to_col, id_col, x_col, y_col : str
+            Column names of an edge list and its node table.
+        snap_tolerance : float, default 1.0
+            Metres within which road ends are joined.
+        access_tolerance : float, default 1000.0
+            Villages farther than this from every road are reported (``Plan.network["off_road"]``).
+        speeds : dict, optional
+            Speeds in km/h overriding :data:`villageplan.roads.DEFAULT_SPEEDS` (keys ``county``
+            40, ``township`` 30, ``village`` 20, ``access`` 4.5). For a walking norm, give every
+            key the same pace, e.g. 4.5.
+
+        Returns
+        -------
+        County
+            A new county; this one is unchanged.
+
+        Raises
+        ------
+        InvalidInputError
+            For an empty network, an edge naming a node that is not in the node table, a
+            negative or non-numeric length, a speed that is not positive, an unknown class, a
+            geometry that is not a line, or a missing column (the message lists the columns).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import villageplan as vp
+        >>> villages = pd.DataFrame({"id": ["a", "b", "c"], "x": [0.0, 1500.0, 3000.0], "y": [0.0, 0.0, 0.0],
+        ...                          "population": [900, 700, 800], "town": "T"})
+        >>> county = vp.County.from_dataframe(villages, crs="planar")
+        >>> nodes = pd.DataFrame({"id": ["n1", "n2"], "x": [0.0, 3000.0], "y": [0.0, 0.0]})
+        >>> edges = pd.DataFrame({"from": ["n1"], "to": ["n2"], "length": [4000.0]})
+        >>> roads = county.with_roads(edges, nodes=nodes)
+        >>> roads.road_summary["km"]
+        4.0
+        >>> vp.plan(roads, metric="network", radius=2000, target=1.0).n_centres
+        2
+        """
+        from villageplan.roads import attach_roads
+
+        core = attach_roads(
+            self._core,
+            roads,
+            nodes=nodes,
+            class_col=class_col,
+            speed_col=speed_col,
+            length_col=length_col,
+            from_col=from_col,
+            to_col=to_col,
+            id_col=id_col,
+            x_col=x_col,
+            y_col=y_col,
+            snap_tolerance=snap_tolerance,
+            access_tolerance=access_tolerance,
+            speeds=speeds,
+        )
+        return County(core)
+
+    def without_roads(self) -> "County":
+        """Return the county without its road network."""
+        return County(_core.county_without_roads(self._core))
+
+    @property
+    def has_roads(self) -> bool:
+        """Whether the county has a road network (see :meth:`with_roads`)."""
+        return _core.road_summary(self._core) is not None
+
+    @property
+    def roads(self) -> "pd.DataFrame | None":
+        """The road segments as a new DataFrame, or None without roads.
+
+        Columns: ``from``, ``to`` (junction numbers), ``x0``, ``y0``, ``x1``, ``y1``,
+        ``length_m``, ``class``, ``speed_kmh``, ``component`` (connected piece of the network).
+        :func:`villageplan.roads.roads_geodataframe` gives them as LineStrings.
+        """
+        from villageplan.roads import roads_frame
+
+        return roads_frame(self._core)
+
+    @property
+    def road_summary(self) -> "dict[str, Any] | None":
+        """Junctions, roads, components, km (total and per class), speeds and tolerances; None without roads."""
+        return _core.road_summary(self._core)
 
     # ----------------------------------------------------------------------------------------
     # Properties

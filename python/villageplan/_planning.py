@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from villageplan._rollout import Budget, CostModel, Schedule
+
 __all__ = ["Plan", "max_coverage", "p_center", "p_median", "plan"]
 
 
@@ -34,7 +36,7 @@ class Plan:
     True
     """
 
-    __slots__ = ("_core", "_county")
+    __slots__ = ("_core", "_county", "_schedule")
     __module__ = "villageplan"
 
     def __init__(self, core: _core.Plan) -> None:
@@ -42,6 +44,7 @@ class Plan:
             raise TypeError("Plan(...) wraps an internal object; make a plan with vp.plan(county, ...) or vp.Plan.load")
         self._core = core
         self._county: County | None = None
+        self._schedule: Schedule | None = None
 
     # ----------------------------------------------------------------------------------------
     # Figures
@@ -52,6 +55,15 @@ class Plan:
         if self._county is None:
             self._county = County(self._core.county)
         return self._county
+
+    @property
+    def schedule(self) -> "Schedule | None":
+        """The year-by-year build order under the budget given to :func:`plan`, or None without one.
+
+        See :class:`villageplan.Schedule`: coverage per year, spending by funding source, the
+        year the target is reached or the shortfall in yuan.
+        """
+        return self._schedule
 
     @property
     def coverage(self) -> float:
@@ -118,6 +130,37 @@ class Plan:
     def radius(self) -> float:
         """Service radius, metres."""
         return self._core.radius
+
+    @property
+    def metric(self) -> str:
+        """How the radius was measured: ``"straight"`` or ``"network"`` (along the county's roads)."""
+        return self._core.metric
+
+    @property
+    def minutes(self) -> float | None:
+        """The service limit in travel minutes along roads, or None when it is :attr:`radius` metres."""
+        return self._core.minutes
+
+    @property
+    def unreachable(self) -> "pd.DataFrame":
+        """Villages that no site that may open can reach within the limit, and why.
+
+        Columns ``village`` (id), ``reason`` (``beyond_radius``, ``no_site_on_component``: the
+        roads there do not connect to any candidate site, or ``far_from_road``) and ``detail``
+        (a sentence). Empty when every village could be reached.
+        """
+        import pandas as pd
+
+        return pd.DataFrame(self._core.unreachable_columns())
+
+    @property
+    def network(self) -> "dict[str, Any] | None":
+        """How a network plan used the roads, or None for straight-line plans.
+
+        Keys: ``cost`` (``"metres"`` or ``"minutes"``), ``limit``, ``off_road`` (ids of villages
+        farther than the access tolerance from every road), ``components`` and ``road_km``.
+        """
+        return self._core.network_summary()
 
     @property
     def target(self) -> float:
@@ -274,26 +317,29 @@ class Plan:
         """
         return cls(_core.Plan.load(path))
 
-    def to_geojson(self, path: str | os.PathLike[str] | None = None) -> str | None:
+    def to_geojson(self, path: str | os.PathLike[str] | None = None, routes: bool = False) -> str | None:
         """Return the plan as a GeoJSON FeatureCollection, or write it to ``path``.
 
         One Point feature per village (``kind="village"``: id, name, town, population,
         households, community, centre, distance_m, covered) and one per centre
         (``kind="centre"``: site id, village, town, status, cost, community, n_villages,
         population, households). The collection's ``villageplan`` member holds the plan's
-        radius, target, coverage, cost, status and gap.
+        radius, target, coverage, cost, status and gap, and how distances were measured.
 
         Parameters
         ----------
         path : str or os.PathLike, optional
             Where to write. When omitted the text is returned instead.
+        routes : bool, default False
+            Also write one LineString per covered village (``kind="route"``: village, centre,
+            metres, minutes) along the roads to its centre. Network plans only.
 
         Returns
         -------
         str or None
             The GeoJSON text when ``path`` is None.
         """
-        return self._core.to_geojson(path)
+        return self._core.to_geojson(path, routes)
 
     # ----------------------------------------------------------------------------------------
     # Python protocols
@@ -337,7 +383,12 @@ def plan(
     capacity: float | None = None,
     capacity_by: Literal["households", "population"] = "households",
     max_villages: int | None = None,
+    metric: Literal["straight", "network"] = "straight",
+    minutes: float | None = None,
     exact: bool = False,
+    years: int | None = None,
+    budget: "Budget | float | None" = None,
+    costs: "CostModel | None" = None,
 ) -> Plan:
     """Plan service centres that reach a coverage target at least cost.
 
@@ -394,11 +445,27 @@ def plan(
         What ``capacity`` counts. Villages without a household count use population / 2.8.
     max_villages : int, optional
         Most villages one community may have (5-8 is usual). None for no limit.
+    metric : {"straight", "network"}, default "straight"
+        How ``radius`` is measured: the straight line, or along the county's roads
+        (:meth:`County.with_roads`; the access legs between villages and roads count). At the
+        same radius, coverage along roads is never higher than by straight line.
+    minutes : float, optional
+        Serve villages within this many minutes of travel along the roads (at each road's speed,
+        the access legs on foot) instead of ``radius`` metres; needs ``metric="network"``. 30 is
+        a common norm. The assignments then carry a ``minutes`` column.
     exact : bool, default False
         Solve the same covering problem as a mixed-integer programme with HiGHS (``pip install
         villageplan[exact]``) instead of the heuristic engine. Meant for checking the engine on
         small and medium counties; the plan has the same shape and its bound is HiGHS's proof.
         It does not model ``capacity`` or ``max_villages``.
+    years : int, optional
+        Years to build the plan in (with ``budget``); default the budget's years, 3 for a number.
+    budget : Budget or float, optional
+        Money for the roll-out: a :class:`villageplan.Budget`, or yuan per year split by the
+        default funding shares. When given, :attr:`Plan.schedule` holds the build order
+        (:class:`villageplan.Schedule`); otherwise it is None.
+    costs : CostModel, optional
+        Unit costs for the schedule (default :class:`villageplan.CostModel`, DOMAIN.md §6).
 
     Returns
     -------
@@ -467,9 +534,11 @@ def plan(
             "objective": objective,
             "fixed": _ids(fixed, "fixed"),
             "forbidden": _ids(forbidden, "forbidden"),
+            "metric": metric,
+            "minutes": minutes,
         }
-        return Plan(solve_exact(core_county, options, time_limit))
-    return Plan(
+        return _scheduled(Plan(solve_exact(core_county, options, time_limit)), years, budget, costs)
+    result = Plan(
         _core.plan(
             core_county,
             radius,
@@ -484,8 +553,34 @@ def plan(
             capacity,
             capacity_by,
             max_villages,
+            metric,
+            minutes,
         )
     )
+    return _scheduled(result, years, budget, costs)
+
+
+def _scheduled(result: Plan, years: int | None, budget: "Budget | float | None", costs: "CostModel | None") -> Plan:
+    """Attach the schedule under ``budget`` (if any) to a fresh plan."""
+    from villageplan._rollout import Budget, CostModel, Schedule, _invalid
+
+    if budget is None:
+        if years is not None:
+            raise _invalid("invalid `years`: a schedule needs money too; pass budget=vp.Budget.yearly(...)", "years")
+        return result
+    if not isinstance(budget, Budget):
+        budget = Budget.yearly(float(budget), years=3 if years is None else years)
+    elif years is not None and years != budget.n_years:
+        raise _invalid(
+            f"invalid `years`: {years} years but the budget has {budget.n_years}; "
+            "leave `years` out or give the budget one entry per year",
+            "years",
+        )
+    if costs is not None and not isinstance(costs, CostModel):
+        raise TypeError(f"`costs` must be a villageplan.CostModel, got {type(costs).__name__}")
+    core_costs = None if costs is None else costs._core
+    result._schedule = Schedule(_core.schedule_plan(result._core, budget._core, core_costs))
+    return result
 
 
 def _core_county(county: County, fn: str) -> _core.County:
@@ -509,6 +604,8 @@ def max_coverage(
     forbidden: Iterable[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    metric: Literal["straight", "network"] = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan the centres that cover the most villages (or people) with ``p`` centres or a budget.
 
@@ -543,6 +640,11 @@ def max_coverage(
         Seed of the randomised local search.
     time_limit : float, optional
         Seconds the solver may run; the best plan so far is returned with status ``"time_limit"``.
+    metric : {"straight", "network"}, default "straight"
+        How distances are measured: the straight line, or along the county's roads (see
+        :func:`plan`).
+    minutes : float, optional
+        A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
 
     Returns
     -------
@@ -579,6 +681,8 @@ def max_coverage(
             _ids(forbidden, "forbidden"),
             seed,
             time_limit,
+            metric,
+            minutes,
         )
     )
 
@@ -593,6 +697,8 @@ def p_median(
     forbidden: Iterable[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    metric: Literal["straight", "network"] = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan exactly ``p`` centres with the least total village-centre distance (p-median).
 
@@ -634,6 +740,11 @@ def p_median(
         Seed of the randomised search.
     time_limit : float, optional
         Seconds the solver may run; the best plan so far is returned with status ``"time_limit"``.
+    metric : {"straight", "network"}, default "straight"
+        How distances are measured: the straight line, or along the county's roads (see
+        :func:`plan`).
+    minutes : float, optional
+        A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
 
     Returns
     -------
@@ -669,6 +780,8 @@ def p_median(
             _ids(forbidden, "forbidden"),
             seed,
             time_limit,
+            metric,
+            minutes,
         )
     )
 
@@ -683,6 +796,8 @@ def p_center(
     forbidden: Iterable[str] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    metric: Literal["straight", "network"] = "straight",
+    minutes: float | None = None,
 ) -> Plan:
     """Plan exactly ``p`` centres with the least largest village-centre distance (p-center).
 
@@ -724,6 +839,11 @@ def p_center(
         Seed of the randomised search.
     time_limit : float, optional
         Seconds the solver may run; the best plan so far is returned with status ``"time_limit"``.
+    metric : {"straight", "network"}, default "straight"
+        How distances are measured: the straight line, or along the county's roads (see
+        :func:`plan`).
+    minutes : float, optional
+        A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
 
     Returns
     -------
@@ -756,5 +876,7 @@ def p_center(
             _ids(forbidden, "forbidden"),
             seed,
             time_limit,
+            metric,
+            minutes,
         )
     )

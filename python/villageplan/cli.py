@@ -4,6 +4,9 @@
 read from a CSV or GeoJSON file. Both print a short summary; ``plan`` can also write the plan as
 GeoJSON (``--out``) and JSON (``--json``). Errors print ``error: <message>`` and exit with
 status 2.
+
+``villageplan assess PLAN.json --facts FILE`` checks a saved plan's centres against the
+acceptance standard (达标验收).
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from villageplan import _core
+from villageplan import _cli_rollout, _core
+from villageplan._assess import Assessment, assess
 from villageplan._county import County, read_csv, read_geojson, sample_county
 from villageplan._display import gap_text, objective_text
 from villageplan._planning import Plan, plan
@@ -27,6 +32,8 @@ examples:
   villageplan demo --radius 2500 --target 0.8
   villageplan demo --seed 7 --by population
   villageplan demo --capacity 1500 --max-villages 8
+  villageplan demo --metric network
+  villageplan demo --minutes 15
 """
 
 EPILOG_PLAN = """\
@@ -36,6 +43,8 @@ examples:
   villageplan plan villages.csv --crs planar --x-col easting --y-col northing --json plan.json
   villageplan plan villages.geojson --target 0.8 --by population
   villageplan plan villages.csv --capacity 4000 --capacity-by population --max-villages 8
+  villageplan plan villages.csv --roads roads.geojson --minutes 30 --out plan.geojson --routes
+  villageplan plan villages.csv --roads edges.csv --road-nodes nodes.csv --radius 2000
 
 The CSV needs a header row. Without --*-col options the usual names are found (ignoring case):
 id/village_id/code, x/lon/lng/longitude/easting, y/lat/latitude/northing, population/pop,
@@ -97,6 +106,19 @@ def _add_plan_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="most villages per community, e.g. 8 (default: no limit)",
     )
+    p.add_argument(
+        "--metric",
+        choices=["straight", "network"],
+        default=None,
+        help="measure the radius in a straight line or along roads (default: network when roads are given)",
+    )
+    p.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        metavar="MIN",
+        help="serve villages within this many minutes of travel along roads instead of --radius metres",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,8 +161,19 @@ def _parser() -> argparse.ArgumentParser:
         flag = "--" + role.replace("_", "-") + "-col"
         what = {"x": "longitude or easting (CSV only)", "y": "latitude or northing (CSV only)"}.get(role, role)
         pl.add_argument(flag, dest=f"{role}_col", metavar="NAME", default=None, help=f"column of {what}")
+    pl.add_argument(
+        "--roads",
+        type=Path,
+        metavar="FILE",
+        help="road network: a GeoJSON file of LineStrings, or a CSV edge list (from, to, length, speed, class) "
+        "with --road-nodes",
+    )
+    pl.add_argument("--road-nodes", type=Path, metavar="FILE", help="CSV node table (id, x, y) of a --roads edge list")
     pl.add_argument("--out", type=Path, metavar="PLAN.geojson", help="write the plan as GeoJSON")
+    pl.add_argument("--routes", action="store_true", help="with --out, also write each village's route along the roads")
     pl.add_argument("--json", type=Path, metavar="PLAN.json", help="write the plan as JSON (vp.Plan.load reads it)")
+    _add_assess_parser(sub)
+    _cli_rollout.add_parsers(sub)
     return parser
 
 
@@ -193,6 +226,12 @@ def summary(p: Plan) -> str:
     covered_pop = float(sum(towns["covered_population"]))
     minimised = "least cost" if p.objective_kind == "cost" else "fewest new centres"
 
+    if p.minutes is not None:
+        reach = f"{p.minutes:,.0f} minutes along roads"
+    elif p.metric == "network":
+        reach = f"radius {p.radius:,.0f} m along roads"
+    else:
+        reach = f"radius {p.radius:,.0f} m"
     lines = [
         f"County: {county.name}",
         f"  {county.n_villages:,} villages in {len(county.towns)} towns, population {total_pop:,.0f}",
@@ -200,7 +239,7 @@ def summary(p: Plan) -> str:
         f"({counts['new']} new build, {counts['rebuild']} rebuild, {counts['no_space']} no space), "
         f"{counts['existing']} existing centres",
         "",
-        f"Plan: radius {p.radius:,.0f} m, target {_pct(p.target)} of {p.by}, "
+        f"Plan: {reach}, target {_pct(p.target)} of {p.by}, "
         f"{'communities within towns' if p.within_town else 'communities across towns'}, {minimised}",
         f"Centres: {p.n_centres} ({opened_pilots} at pilot sites: {opened['new']} new build, "
         f"{opened['rebuild']} rebuild; {opened['existing']} existing; {opened['none']} at other villages)",
@@ -219,6 +258,7 @@ def summary(p: Plan) -> str:
     lines += [
         f"Coverage: {_pct(p.coverage)} of villages ({p.n_covered} of {county.n_villages}), "
         f"{_pct(p.population_coverage)} of population ({covered_pop:,.0f} of {total_pop:,.0f})",
+        *_unreachable_lines(p),
         f"Total cost: {p.cost:,.0f} yuan",
         f"Solver: {p.status}, gap {gap_text(p.gap)} (lower bound {objective_text(p.bound, p.objective_kind)}), "
         f"{p.seconds:.2f} s",
@@ -240,8 +280,69 @@ def summary(p: Plan) -> str:
     return "\n".join(lines)
 
 
+def _unreachable_lines(p: Plan) -> list[str]:
+    u = p.unreachable
+    if len(u) == 0:
+        return []
+    counts = u["reason"].value_counts()
+    parts = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in counts.items())
+    return [f"Unreachable: {len(u)} villages no candidate site can reach ({parts}), e.g. {u['detail'].iloc[0]}"]
+
+
+def network_comparison(p: Plan) -> list[str]:
+    """Lines comparing a straight-line plan with the same county measured along its roads."""
+    county = p.county
+    summary_ = county.road_summary
+    if summary_ is None or p.metric != "straight":
+        return []
+    road = plan(
+        county,
+        radius=p.radius,
+        target=p.target,
+        by=p.by,
+        within_town=p.within_town,
+        capacity=p.capacity,
+        capacity_by=p.capacity_by,
+        max_villages=p.max_villages,
+        metric="network",
+    )
+    # The straight-line plan's centres, measured along the roads.
+    cov = _core.network_coverage_columns(county._core, radius=p.radius, within_town=p.within_town)
+    site_index = {s: i for i, s in enumerate(county.sites["id"])}
+    covered: set[int] = set()
+    for site in p.centres["site"]:
+        i = site_index[site]
+        covered.update(int(v) for v in cov["villages"][cov["indptr"][i] : cov["indptr"][i + 1]])
+    same = len(covered) / county.n_villages
+    lines = [
+        "",
+        f"Straight line vs along roads ({summary_['km']:,.0f} km of roads, {summary_['components']} "
+        f"connected piece{'s' if summary_['components'] != 1 else ''}):",
+    ]
+    rows = [
+        ["centres for the target", str(p.n_centres), str(road.n_centres)],
+        ["total cost (yuan)", f"{p.cost:,.0f}", f"{road.cost:,.0f}"],
+        ["coverage of the straight-line centres", _pct(p.coverage), _pct(same)],
+    ]
+    lines += ["  " + s for s in _table(["", "straight line", "along roads"], rows)]
+    return lines
+
+
 def _run(args: argparse.Namespace) -> None:
+    if args.command == "assess":
+        _run_assess(args)
+        return
+    if args.command in _cli_rollout.COMMANDS:
+        _cli_rollout.run(args)
+        return
     county = sample_county(args.seed) if args.command == "demo" else _read(args)
+    if getattr(args, "roads", None) is not None:
+        county = county.with_roads(args.roads, nodes=args.road_nodes)
+    elif getattr(args, "road_nodes", None) is not None:
+        raise _UsageError("--road-nodes needs --roads (the edge list)")
+    metric = args.metric
+    if metric is None:
+        metric = "network" if args.minutes is not None or getattr(args, "roads", None) is not None else "straight"
     result = plan(
         county,
         radius=args.radius,
@@ -252,15 +353,111 @@ def _run(args: argparse.Namespace) -> None:
         capacity=args.capacity,
         capacity_by=args.capacity_by,
         max_villages=args.max_villages,
+        metric=metric,
+        minutes=args.minutes,
     )
     print(summary(result))
+    if args.command == "demo":
+        print("\n".join(network_comparison(result)))
     if args.command == "plan":
+        if args.routes and args.out is None:
+            raise _UsageError("--routes writes routes into the --out GeoJSON; give --out too")
         if args.out is not None:
-            result.to_geojson(args.out)
+            result.to_geojson(args.out, routes=args.routes)
             print(f"\nwrote GeoJSON to {args.out}")
         if args.json is not None:
             result.save(args.json)
             print(f"wrote plan JSON to {args.json}")
+
+
+EPILOG_ASSESS = """\
+examples:
+  villageplan assess plan.json --facts facts.csv
+  villageplan assess plan.json --facts facts.csv --standard standard.json --out report.csv
+  villageplan assess plan.json --facts facts.json --no-design
+
+plan.json is a plan written by 'villageplan plan ... --json plan.json' (or vp.Plan.save).
+The facts CSV has one row per centre: site (the site id), building_area (m²), and optionally
+hall_area (m², 0 = no hall), rooms ("hall:60,clinic:90,police,culture,office") and staff.
+The standard is a JSON file like vp.Standard.default().save("standard.json") writes.
+"""
+
+
+def _add_assess_parser(sub: Any) -> None:
+    ap = sub.add_parser(
+        "assess",
+        help="check a plan's centres against the acceptance standard (达标验收)",
+        description="Check every centre of a saved plan against an acceptance standard: building area, "
+        "required\nrooms, service radius and staffing; print pass/fail per centre and town with the upgrade cost.",
+        epilog=EPILOG_ASSESS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("plan", type=Path, metavar="PLAN.json", help="a plan saved as JSON")
+    ap.add_argument(
+        "--facts", type=Path, required=True, metavar="FILE", help="centre facts: a .csv file or a facts .json file"
+    )
+    ap.add_argument(
+        "--standard", type=Path, default=None, metavar="FILE", help="standard JSON file (default: the built-in one)"
+    )
+    ap.add_argument("--out", type=Path, default=None, metavar="REPORT.csv", help="write one row per centre as CSV")
+    ap.add_argument(
+        "--no-design",
+        action="store_true",
+        help="fail new builds without facts (no_facts) instead of assessing them on their design",
+    )
+    ap.add_argument(
+        "--cost-new", type=float, default=1600.0, metavar="YUAN", help="new-build yuan per m² (default: %(default).0f)"
+    )
+    ap.add_argument(
+        "--cost-renovate",
+        type=float,
+        default=600.0,
+        metavar="YUAN",
+        help="renovation yuan per m² (default: %(default).0f)",
+    )
+
+
+def assess_summary(a: Assessment) -> str:
+    """Return the text summary of an assessment that ``villageplan assess`` prints."""
+    centres = a.centres
+    towns = a.towns
+    no_facts = int((centres["basis"] == "none").sum())
+    design = int((centres["basis"] == "design").sum())
+    lines = [
+        f"Standard: {a.standard.name}",
+        f"Centres: {a.n_centres}; passed {a.passed}, failed {a.failed} ({no_facts} without facts); "
+        f"{design} assessed on their design",
+        f"Upgrade cost: {a.upgrade_cost:,.0f} yuan",
+    ]
+    if a.unused_facts:
+        lines.append(f"Facts not used (sites that are not centres of the plan): {', '.join(a.unused_facts)}")
+    lines += ["", "Per town:"]
+    rows = [
+        [str(r.town), str(r.centres), str(r.passed), str(r.failed), f"{r.upgrade_cost:,.0f}"]
+        for r in towns.itertuples()
+        if r.centres > 0
+    ]
+    lines += ["  " + s for s in _table(["town", "centres", "passed", "failed", "upgrade yuan"], rows)]
+    failing = centres[~centres["passed"]]
+    if len(failing):
+        lines += ["", "Failing centres:"]
+        lines += [f"  {r.site} ({r.town}, {r.basis}): {r.reasons}" for r in failing.itertuples()]
+    return "\n".join(lines)
+
+
+def _run_assess(args: argparse.Namespace) -> None:
+    result = assess(
+        Plan.load(args.plan),
+        args.facts,
+        args.standard,
+        as_designed=not args.no_design,
+        cost_new=args.cost_new,
+        cost_renovate=args.cost_renovate,
+    )
+    print(assess_summary(result))
+    if args.out is not None:
+        result.centres.to_csv(args.out, index=False)
+        print(f"\nwrote the assessment of {result.n_centres} centres to {args.out}")
 
 
 def _cli_hint(message: str) -> str:

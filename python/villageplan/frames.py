@@ -339,10 +339,15 @@ def communities_frame(plan: _core.Plan) -> pd.DataFrame:
 
 
 def assignments_frame(plan: _core.Plan) -> pd.DataFrame:
-    """One row per village: village, name, town, community (nullable Int64), centre, distance_m, covered."""
+    """One row per village: village, name, town, community (nullable Int64), centre, distance_m, covered.
+
+    Plans with a limit in travel minutes also have ``minutes`` (after ``distance_m``).
+    """
     import pandas as pd
 
     cols = dict(plan.assignments_columns())
+    if plan.minutes is None:
+        del cols["minutes"]
     covered = cols["covered"]
     cols["community"] = pd.arrays.IntegerArray(
         np.where(covered, cols["community"], 0).astype(np.int64), mask=~covered.astype(bool)

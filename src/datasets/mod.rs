@@ -5,10 +5,13 @@
 //! with [`SampleOptions`] gives other sizes, up to millions of villages for benchmarks. The same
 //! seed always gives the same county, byte for byte.
 
+/// Seeded centre facts for the pilot sites (the acceptance survey).
+pub mod facts;
 mod geom;
 mod names;
 mod roads;
 /// The synthetic sample county generator.
 pub mod sample;
 
+pub use facts::sample_facts;
 pub use sample::{sample_county, PilotCounts, SampleCounty, SampleOptions};

@@ -11,8 +11,8 @@ pub mod options;
 /// The plan, its parts and the planner.
 pub mod planner;
 
-pub use objectives::{plan_max_coverage, plan_p_center, plan_p_median, MAX_MATRIX_ENTRIES};
 pub use area::{NetworkSummary, ServiceArea};
+pub use objectives::{plan_max_coverage, plan_p_center, plan_p_median, MAX_MATRIX_ENTRIES};
 pub use options::{CapacityBy, CoverageBy, DistanceMetric, Goal, PlanObjective, PlanOptions};
 pub use planner::{
     covering_problem, plan, plan_on, plan_with_centres, Assignment, Community, Plan, TownSummary, PLAN_FORMAT_VERSION,

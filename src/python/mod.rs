@@ -9,11 +9,14 @@
 // pyo3 hands arguments over by value (arrays, paths); many are only read.
 #![allow(clippy::needless_pass_by_value)]
 
+mod assess;
 mod convert;
 mod county;
 mod error;
 mod objectives;
 mod plan;
+mod roads;
+mod rollout;
 mod solve;
 
 use pyo3::prelude::*;
@@ -47,5 +50,28 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(county::read_geojson, m)?)?;
     m.add_function(wrap_pyfunction!(county::_county_from_json_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(plan::_plan_from_json_bytes, m)?)?;
+    m.add_class::<rollout::PyBudget>()?;
+    m.add_class::<rollout::PyCostModel>()?;
+    m.add_class::<rollout::PyScenario>()?;
+    m.add_class::<rollout::PySchedule>()?;
+    m.add_class::<rollout::PySimulation>()?;
+    m.add_function(wrap_pyfunction!(rollout::funding_sources, m)?)?;
+    m.add_function(wrap_pyfunction!(rollout::schedule_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(rollout::simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(rollout::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(rollout::cost_curve, m)?)?;
+    m.add_function(wrap_pyfunction!(rollout::cheapest_plans, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::county_with_road_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::county_with_road_edges, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::county_read_roads, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::county_without_roads, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::road_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::road_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(roads::network_coverage_columns, m)?)?;
+    m.add_class::<assess::PyStandard>()?;
+    m.add_class::<assess::PyFacts>()?;
+    m.add_class::<assess::PyAssessment>()?;
+    m.add_function(wrap_pyfunction!(assess::assess, m)?)?;
+    m.add_function(wrap_pyfunction!(assess::sample_facts, m)?)?;
     Ok(())
 }

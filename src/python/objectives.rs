@@ -4,12 +4,13 @@ use pyo3::prelude::*;
 
 use super::county::PyCounty;
 use super::error::{attached, detached};
-use super::plan::{options, Limits, PyPlan};
+use super::plan::{options, Limits, PyPlan, Reach};
 use crate::error::{Error, Result};
 use crate::plan::{self as core, PlanOptions};
 use crate::solve::CoverLimit;
 
 /// Plan options from the keyword arguments shared by the objectives (no target, no capacity).
+#[allow(clippy::too_many_arguments)]
 fn objective_options(
     radius: f64,
     by: &str,
@@ -18,9 +19,10 @@ fn objective_options(
     forbidden: Option<Vec<String>>,
     seed: u64,
     time_limit: Option<f64>,
+    reach: Reach<'_>,
 ) -> Result<PlanOptions> {
     let target = crate::defaults::COVERAGE_TARGET;
-    options(radius, target, by, within_town, "auto", fixed, forbidden, seed, time_limit, Limits::NONE)
+    options(radius, target, by, within_town, "auto", fixed, forbidden, seed, time_limit, Limits::NONE, reach)
 }
 
 /// A number of centres from Python (an int ≥ 0; 0 is refused by the solver, naming `p`).
@@ -45,7 +47,7 @@ fn cover_limit(p: Option<i64>, budget: Option<f64>) -> Result<CoverLimit> {
 #[pyfunction]
 #[pyo3(signature = (
     county, radius=2000.0, p=None, budget=None, by="villages", within_town=true,
-    fixed=None, forbidden=None, seed=0, time_limit=None
+    fixed=None, forbidden=None, seed=0, time_limit=None, metric="straight", minutes=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn max_coverage(
@@ -60,10 +62,13 @@ pub fn max_coverage(
     forbidden: Option<Vec<String>>,
     seed: u64,
     time_limit: Option<f64>,
+    metric: &str,
+    minutes: Option<f64>,
 ) -> PyResult<PyPlan> {
+    let reach = Reach { metric, minutes };
     let (options, limit) = attached(py, || {
         let limit = cover_limit(p, budget)?;
-        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit)?, limit))
+        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, limit))
     })?;
     let instance = &*county.get().inner;
     detached(py, || core::plan_max_coverage(instance, &options, limit)).map(PyPlan::new)
@@ -72,7 +77,8 @@ pub fn max_coverage(
 /// Least total village–centre distance with exactly `p` centres (see `villageplan.p_median`).
 #[pyfunction]
 #[pyo3(signature = (
-    county, p, radius=2000.0, by="villages", within_town=true, fixed=None, forbidden=None, seed=0, time_limit=None
+    county, p, radius=2000.0, by="villages", within_town=true, fixed=None, forbidden=None, seed=0, time_limit=None,
+    metric="straight", minutes=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn p_median(
@@ -86,9 +92,12 @@ pub fn p_median(
     forbidden: Option<Vec<String>>,
     seed: u64,
     time_limit: Option<f64>,
+    metric: &str,
+    minutes: Option<f64>,
 ) -> PyResult<PyPlan> {
+    let reach = Reach { metric, minutes };
     let (options, p) = attached(py, || {
-        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit)?, count(p)?))
+        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, count(p)?))
     })?;
     let instance = &*county.get().inner;
     detached(py, || core::plan_p_median(instance, &options, p)).map(PyPlan::new)
@@ -97,7 +106,8 @@ pub fn p_median(
 /// Least largest village–centre distance with exactly `p` centres (see `villageplan.p_center`).
 #[pyfunction]
 #[pyo3(signature = (
-    county, p, radius=2000.0, by="villages", within_town=true, fixed=None, forbidden=None, seed=0, time_limit=None
+    county, p, radius=2000.0, by="villages", within_town=true, fixed=None, forbidden=None, seed=0, time_limit=None,
+    metric="straight", minutes=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn p_center(
@@ -111,9 +121,12 @@ pub fn p_center(
     forbidden: Option<Vec<String>>,
     seed: u64,
     time_limit: Option<f64>,
+    metric: &str,
+    minutes: Option<f64>,
 ) -> PyResult<PyPlan> {
+    let reach = Reach { metric, minutes };
     let (options, p) = attached(py, || {
-        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit)?, count(p)?))
+        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, count(p)?))
     })?;
     let instance = &*county.get().inner;
     detached(py, || core::plan_p_center(instance, &options, p)).map(PyPlan::new)

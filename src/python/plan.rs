@@ -11,7 +11,7 @@ use super::county::PyCounty;
 use super::error::{attached, detached};
 use crate::error::{Error, Result};
 use crate::io;
-use crate::plan::{self as core, CapacityBy, CoverageBy, Goal, Plan, PlanObjective, PlanOptions};
+use crate::plan::{self as core, CapacityBy, CoverageBy, DistanceMetric, Goal, Plan, PlanObjective, PlanOptions};
 use crate::solve::CoverLimit;
 
 /// A plan: centres, the communities they form, each village's assignment, cost, coverage and the
@@ -127,6 +127,44 @@ impl PyPlan {
     #[getter]
     fn radius(&self) -> f64 {
         self.inner.options.radius
+    }
+
+    /// How the radius was measured: `"straight"` or `"network"` (along roads).
+    #[getter]
+    fn metric(&self) -> &'static str {
+        self.inner.options.metric.as_str()
+    }
+
+    /// Service limit in travel minutes along roads, or None.
+    #[getter]
+    fn minutes(&self) -> Option<f64> {
+        self.inner.options.minutes
+    }
+
+    /// Villages no site that may open can reach, as columns: village (id), reason (code),
+    /// detail (a sentence).
+    fn unreachable_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let u = &self.inner.unreachable;
+        let details: Vec<String> = u.iter().map(crate::network::Unreachable::explain).collect();
+        Ok(Columns::new(py)
+            .text("village", u.iter().map(|x| x.id.as_str()))?
+            .text("reason", u.iter().map(crate::network::Unreachable::code))?
+            .text("detail", details.iter().map(String::as_str))?
+            .finish())
+    }
+
+    /// How the plan used the road network, or None for straight-line plans: cost (`metres` or
+    /// `minutes`), limit, off_road (village ids farther than the access tolerance from any
+    /// road), components, road_km.
+    fn network_summary<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(n) = &self.inner.network else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("cost", n.cost.as_str())?;
+        d.set_item("limit", n.limit)?;
+        d.set_item("off_road", n.off_road.clone())?;
+        d.set_item("components", n.components)?;
+        d.set_item("road_km", n.road_km)?;
+        Ok(Some(d))
     }
 
     /// Coverage target share.
@@ -265,6 +303,7 @@ impl PyPlan {
             .i64("community", a.iter().map(|x| x.community.map_or(-1, i64::from)).collect())?
             .opt_text("centre", a.iter().map(|x| x.community.map(|k| p.communities[k as usize].site_id.as_str())))?
             .f64("distance_m", a.iter().map(|x| x.distance.unwrap_or(f64::NAN)).collect())?
+            .f64("minutes", a.iter().map(|x| x.minutes.unwrap_or(f64::NAN)).collect())?
             .bool("covered", a.iter().map(core::Assignment::covered).collect())?
             .finish())
     }
@@ -313,13 +352,14 @@ impl PyPlan {
     }
 
     /// The plan as a `GeoJSON` `FeatureCollection`: returns the text when `path` is None, otherwise
-    /// writes it to `path` and returns None.
-    #[pyo3(signature = (path=None))]
-    fn to_geojson(&self, py: Python<'_>, path: Option<PathBuf>) -> PyResult<Option<String>> {
+    /// writes it to `path` and returns None. With `routes`, adds each covered village's route
+    /// along the roads to its centre (network plans only).
+    #[pyo3(signature = (path=None, routes=false))]
+    fn to_geojson(&self, py: Python<'_>, path: Option<PathBuf>, routes: bool) -> PyResult<Option<String>> {
         let inner = &self.inner;
         match path {
-            None => detached(py, || io::plan_to_geojson(inner)).map(Some),
-            Some(path) => detached(py, || io::write_plan_geojson(inner, &path)).map(|()| None),
+            None => detached(py, || io::plan_to_geojson_with(inner, routes)).map(Some),
+            Some(path) => detached(py, || io::write_plan_geojson_with(inner, &path, routes)).map(|()| None),
         }
     }
 
@@ -377,6 +417,13 @@ pub(crate) struct Limits<'a> {
     pub max_villages: Option<i64>,
 }
 
+/// The keyword arguments that say how the radius is measured: `metric` and `minutes`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reach<'a> {
+    pub metric: &'a str,
+    pub minutes: Option<f64>,
+}
+
 impl Limits<'_> {
     /// No capacity and no village limit.
     pub const NONE: Limits<'static> = Limits { capacity: None, capacity_by: "households", max_villages: None };
@@ -398,6 +445,7 @@ pub(crate) fn options(
     seed: u64,
     time_limit: Option<f64>,
     limits: Limits<'_>,
+    reach: Reach<'_>,
 ) -> Result<PlanOptions> {
     if let Some(t) = time_limit {
         if t.is_nan() || t < 0.0 {
@@ -428,6 +476,8 @@ pub(crate) fn options(
         capacity_by: CapacityBy::parse(limits.capacity_by)?,
         max_villages,
         goal: Goal::Target,
+        metric: DistanceMetric::parse(reach.metric)?,
+        minutes: reach.minutes,
     };
     options.check_capacity()?;
     Ok(options)
@@ -438,7 +488,7 @@ pub(crate) fn options(
 #[pyo3(signature = (
     county, radius=2000.0, target=0.6, by="villages",
     within_town=true, objective="auto", fixed=None, forbidden=None, seed=0, time_limit=None,
-    capacity=None, capacity_by="households", max_villages=None
+    capacity=None, capacity_by="households", max_villages=None, metric="straight", minutes=None
 ))]
 #[pyo3(name = "plan")]
 #[allow(clippy::too_many_arguments)]
@@ -457,10 +507,13 @@ pub fn plan_county(
     capacity: Option<f64>,
     capacity_by: &str,
     max_villages: Option<i64>,
+    metric: &str,
+    minutes: Option<f64>,
 ) -> PyResult<PyPlan> {
     let limits = Limits { capacity, capacity_by, max_villages };
+    let reach = Reach { metric, minutes };
     let options = attached(py, || {
-        options(radius, target, by, within_town, objective, fixed, forbidden, seed, time_limit, limits)
+        options(radius, target, by, within_town, objective, fixed, forbidden, seed, time_limit, limits, reach)
     })?;
     let instance = &*county.get().inner;
     detached(py, || core::plan(instance, &options)).map(PyPlan::new)
@@ -469,7 +522,8 @@ pub fn plan_county(
 /// The covering problem behind a plan, as arrays (see `villageplan.exact`).
 #[pyfunction]
 #[pyo3(signature = (
-    county, radius=2000.0, target=0.6, by="villages", within_town=true, objective="auto", fixed=None, forbidden=None
+    county, radius=2000.0, target=0.6, by="villages", within_town=true, objective="auto", fixed=None, forbidden=None,
+    metric="straight", minutes=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn covering_problem<'py>(
@@ -482,14 +536,17 @@ pub fn covering_problem<'py>(
     objective: &str,
     fixed: Option<Vec<String>>,
     forbidden: Option<Vec<String>>,
+    metric: &str,
+    minutes: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options =
-        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None, Limits::NONE))?;
+    let reach = Reach { metric, minutes };
+    let options = attached(py, || {
+        options(radius, target, by, within_town, objective, fixed, forbidden, 0, None, Limits::NONE, reach)
+    })?;
     let instance = &*county.get().inner;
     let coverage = detached(py, || {
-        crate::coverage::sets::check_radius(radius)?;
         crate::solve::greedy::check_share(target)?;
-        crate::coverage::Coverage::build(instance, radius, within_town)
+        core::ServiceArea::build(instance, &options).map(|a| a.coverage)
     })?;
     let (problem, kind) = attached(py, || core::covering_problem(instance, &coverage, &options))?;
     let (offsets, villages, _) = coverage.csr();
@@ -513,7 +570,7 @@ pub fn covering_problem<'py>(
 #[pyo3(signature = (
     county, centres, bound=None, timed_out=false, radius=2000.0, target=0.6, by="villages",
     within_town=true, objective="auto", fixed=None, forbidden=None,
-    capacity=None, capacity_by="households", max_villages=None
+    capacity=None, capacity_by="households", max_villages=None, metric="straight", minutes=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn plan_with_centres(
@@ -532,10 +589,13 @@ pub fn plan_with_centres(
     capacity: Option<f64>,
     capacity_by: &str,
     max_villages: Option<i64>,
+    metric: &str,
+    minutes: Option<f64>,
 ) -> PyResult<PyPlan> {
     let limits = Limits { capacity, capacity_by, max_villages };
+    let reach = Reach { metric, minutes };
     let options =
-        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None, limits))?;
+        attached(py, || options(radius, target, by, within_town, objective, fixed, forbidden, 0, None, limits, reach))?;
     let instance = &*county.get().inner;
     detached(py, || core::plan_with_centres(instance, &options, &centres, bound, timed_out)).map(PyPlan::new)
 }

@@ -50,8 +50,11 @@ def test_public_api_is_documented():
 def test_core_signatures_match_the_wrappers():
     core = inspect.signature(vp._core.plan)
     wrapper = inspect.signature(vp.plan)
-    # The wrapper adds only `exact`, which routes to the HiGHS check instead of the engine.
-    assert [*core.parameters, "exact"] == list(wrapper.parameters)
+    # The wrapper adds, after the core's parameters, `exact` (routes to the HiGHS check instead of
+    # the engine) and the rollout parameters (the schedule is built in a second core call).
+    n = len(core.parameters)
+    assert list(wrapper.parameters)[:n] == list(core.parameters)
+    assert set(list(wrapper.parameters)[n:]) <= {"exact", "years", "budget", "costs"}
     for name, p in core.parameters.items():
         assert p.default == wrapper.parameters[name].default, name
     for fn in ("read_csv", "read_geojson", "sample_county"):
