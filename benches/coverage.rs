@@ -8,7 +8,7 @@ use villageplan::datasets::{SampleCounty, SampleOptions};
 use villageplan::plan::{plan, PlanOptions};
 
 fn county(n: usize) -> villageplan::model::Instance {
-    SampleCounty::generate(7, &SampleOptions::scaled(n)).expect("synthetic county").instance
+    SampleCounty::generate(7, &SampleOptions::scaled(n).roads(false)).expect("synthetic county").instance
 }
 
 fn coverage_build(c: &mut Criterion) {

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from villageplan import _cli_rollout, _core
-from villageplan._assess import Assessment, assess
+from villageplan._assess import Assessment, assess, sample_facts
 from villageplan._county import County, read_csv, read_geojson, sample_county
 from villageplan._display import gap_text, objective_text
 from villageplan._planning import Plan, plan
+from villageplan._rollout import Budget, Scenario, Schedule, simulate
 from villageplan.exceptions import PlanningError
 
 __all__ = ["main", "summary"]
@@ -328,6 +329,110 @@ def network_comparison(p: Plan) -> list[str]:
     return lines
 
 
+def _schedule_at(p: Plan, yearly: float, years: int) -> Schedule:
+    return Schedule(_core.schedule_plan(p._core, Budget.yearly(yearly, years=years)._core, None))
+
+
+def _budget_needed(p: Plan, years: int) -> float | None:
+    """Smallest yearly total (default six-source shares, to 10,000 yuan) that reaches the target in time."""
+
+    def reaches(yearly: float) -> bool:
+        year = _schedule_at(p, yearly, years).target_year
+        return year is not None and year <= years
+
+    high = _schedule_at(p, 1.0, years).cost_to_complete + 1.0
+    if not reaches(high):
+        return None
+    low = 0.0
+    while high - low > 10_000.0:
+        mid = (low + high) / 2
+        low, high = (low, mid) if reaches(mid) else (mid, high)
+    return high
+
+
+def rollout_lines(p: Plan, scenario: Scenario, runs: int = 1000, seed: int = 1) -> list[str]:
+    """Return the demo's rollout lines for the plan ``p``.
+
+    The schedule under the scenario's money, the money the target needs, and the Monte Carlo
+    probability of reaching it.
+    """
+    years = scenario.years
+    yearly = scenario.budget.total / years
+    sched = _schedule_at(p, yearly, years)
+    lines = [
+        "",
+        f"Rollout over {years} years with {yearly:,.0f} yuan a year from the six sources "
+        "(government 35%, town 20%, community 10%, policy 25%, donations 5%, partners 5%), "
+        "centres costed by the floor-area standard:",
+    ]
+    lines += _year_rows(sched)
+    if sched.target_year is not None:
+        lines.append(f"  Target {_pct(p.target)} reached in year {sched.target_year}.")
+    else:
+        lines.append(f"  Target {_pct(p.target)} not reached in {years} years: short by {sched.shortfall:,.0f} yuan.")
+    need = _budget_needed(p, years)
+    sim = simulate(p.county, scenario, runs=runs, seed=seed, plan=p)
+    probability = [f"{sim.probability_of_target(year=years):.0%} with {yearly:,.0f} yuan a year"]
+    if need is not None and need > yearly:
+        lines.append(f"  Reaching {_pct(p.target)} in {years} years takes {need:,.0f} yuan a year:")
+        lines += _year_rows(_schedule_at(p, need, years))
+        at_need = simulate(
+            p.county, scenario.replace(budget=Budget.yearly(need, years=years)), runs=runs, seed=seed, plan=p
+        )
+        probability.append(f"{at_need.probability_of_target(year=years):.0%} with {need:,.0f} yuan a year")
+    lines.append(
+        f"Monte Carlo ({runs:,} runs: unit costs ±20%, uncertain funding shares and population): "
+        f"probability of {_pct(p.target)} by year {years}: " + "; ".join(probability)
+    )
+    return lines
+
+
+def _year_rows(sched: Schedule) -> list[str]:
+    y = sched.years
+    rows = [
+        [
+            str(int(r.year)),
+            str(int(r.built)),
+            f"{r.spent:,.0f}",
+            f"{r.left:,.0f}",
+            _pct(float(r.coverage)),
+            _pct(float(r.population_coverage)),
+        ]
+        for r in y.itertuples()
+        if r.year > 0
+    ]
+    header = ["year", "centres built", "spent (yuan)", "left (yuan)", "villages", "population"]
+    return ["  " + line for line in _table(header, rows)]
+
+
+def pilot_lines(county: County) -> list[str]:
+    """Return the demo's acceptance lines.
+
+    The pilots that can open, planned as centres, checked against the default standard with the
+    sample county's facts.
+    """
+    sites = county.sites
+    pilots = sites[sites["status"].isin(["new", "rebuild"])]
+    blocked = sites[sites["status"] == "no_space"]
+    p = plan(county, fixed=list(pilots["id"]))
+    a = assess(p, sample_facts(county), as_designed=False)
+    c = a.centres[a.centres["site"].isin(set(pilots["id"]))]
+    passed = int(c["passed"].sum())
+    lines = [
+        "",
+        f"Pilot acceptance (达标验收), default standard, the {len(pilots)} pilots that can open "
+        f"({len(blocked)} have no space): {passed} pass, {len(c) - passed} fail, "
+        f"upgrade cost {float(c.loc[~c['passed'], 'upgrade_cost'].sum()):,.0f} yuan",
+    ]
+    rows = [
+        [str(r.site), str(r.town), str(r.status), str(r.reasons).split(";")[0][:70]]
+        for r in c[~c["passed"]].itertuples()
+    ]
+    if rows:
+        lines += ["  " + line for line in _table(["failing pilot", "town", "status", "first reason"], rows)]
+    return lines
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command == "assess":
         _run_assess(args)
@@ -359,6 +464,8 @@ def _run(args: argparse.Namespace) -> None:
     print(summary(result))
     if args.command == "demo":
         print("\n".join(network_comparison(result)))
+        print("\n".join(rollout_lines(result, Scenario.default().replace(target=args.target))))
+        print("\n".join(pilot_lines(county)))
     if args.command == "plan":
         if args.routes and args.out is None:
             raise _UsageError("--routes writes routes into the --out GeoJSON; give --out too")

@@ -57,6 +57,37 @@ def test_demo_reaches_60_percent():
     assert f"Total cost: {p.cost:,.0f} yuan" in out
 
 
+def test_demo_rollout_and_acceptance_match_the_api():
+    from villageplan.cli import _budget_needed, _schedule_at
+
+    r = run("demo")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    county = vp.sample_county()
+    p = vp.plan(county, radius=2000, target=0.6)
+    # The 3-year schedule at the speech's 1.0 M yuan a year, and the shortfall it names.
+    sched = _schedule_at(p, 1_000_000, 3)
+    assert sched.target_year is None
+    assert f"not reached in 3 years: short by {sched.shortfall:,.0f} yuan" in out
+    # The money that reaches 60% in 3 years does, and 10,000 yuan less a year does not.
+    need = _budget_needed(p, 3)
+    assert need is not None
+    assert _schedule_at(p, need, 3).target_year is not None
+    assert _schedule_at(p, need - 10_000, 3).target_year is None
+    assert f"takes {need:,.0f} yuan a year" in out
+    # Monte Carlo probabilities as the API gives them for the same seed.
+    sim = vp.simulate(county, vp.Scenario.default(), runs=1000, seed=1, plan=p)
+    assert f"probability of 60.0% by year 3: {sim.probability_of_target(year=3):.0%} with 1,000,000" in out
+    # The pilots' acceptance: the pilots that can open, assessed on their facts.
+    m = re.search(r"the (\d+) pilots that can open \((\d+) have no space\): (\d+) pass, (\d+) fail", out)
+    assert m and (int(m[1]), int(m[2])) == (25, 3)
+    assert int(m[3]) + int(m[4]) == 25
+    pilots = county.sites[county.sites["status"].isin(["new", "rebuild"])]["id"]
+    fixed = vp.plan(county, fixed=list(pilots))
+    a = vp.assess(fixed, vp.sample_facts(county), as_designed=False).centres
+    assert int(a[a["site"].isin(set(pilots))]["passed"].sum()) == int(m[3])
+
+
 def test_demo_options():
     r = run("demo", "--seed", "2008", "--radius", "2500", "--target", "0.8")
     assert r.returncode == 0, r.stderr
