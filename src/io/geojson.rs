@@ -38,15 +38,8 @@ pub fn read_villages_geojson(path: impl AsRef<Path>, columns: &ColumnMap, crs: O
 /// As [`read_villages_geojson`].
 pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, crs: Option<Crs>) -> Result<Instance> {
     let what = if what.is_empty() { "GeoJSON" } else { what };
-    let parse = |line: Option<usize>, reason: String| Error::Parse { what: what.to_string(), line, reason };
-    let doc: Value = serde_json::from_str(text).map_err(|e| parse(Some(e.line()), e.to_string()))?;
-    if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(parse(None, "expected a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\")".into()));
-    }
-    let features = doc
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| parse(None, "the FeatureCollection has no `features` array".into()))?;
+    let doc = feature_collection(text, what)?;
+    let features = features_of(&doc);
     let empty = Map::new();
     let props_of = |f: &Value| f.get("properties").and_then(Value::as_object).unwrap_or(&empty).clone();
     // Every property name, in first-seen order: the "columns" of the file.
@@ -148,6 +141,25 @@ pub fn read_villages_geojson_str(text: &str, what: &str, columns: &ColumnMap, cr
     cols.floor_area = floor_area;
     cols.cost = cost;
     cols.into_instance(crs.unwrap_or(Crs::Geographic))
+}
+
+/// Parse `text` as a GeoJSON FeatureCollection (with a `features` array); `what` names it in
+/// messages.
+pub(crate) fn feature_collection(text: &str, what: &str) -> Result<Value> {
+    let parse = |line: Option<usize>, reason: String| Error::Parse { what: what.to_string(), line, reason };
+    let doc: Value = serde_json::from_str(text).map_err(|e| parse(Some(e.line()), e.to_string()))?;
+    if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err(parse(None, "expected a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\")".into()));
+    }
+    if !doc.get("features").is_some_and(Value::is_array) {
+        return Err(parse(None, "the FeatureCollection has no `features` array".into()));
+    }
+    Ok(doc)
+}
+
+/// The features of a collection checked by [`feature_collection`].
+pub(crate) fn features_of(doc: &Value) -> &[Value] {
+    doc.get("features").and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
 fn point(x: f64, y: f64) -> Value {

@@ -79,15 +79,8 @@ pub fn read_roads_geojson_str(
     options: &NetworkOptions,
 ) -> Result<RoadNetwork> {
     let what = if what.is_empty() { "roads GeoJSON" } else { what };
-    let parse = |line: Option<usize>, reason: String| Error::Parse { what: what.to_string(), line, reason };
-    let doc: Value = serde_json::from_str(text).map_err(|e| parse(Some(e.line()), e.to_string()))?;
-    if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(parse(None, "expected a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\")".into()));
-    }
-    let features = doc
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| parse(None, "the FeatureCollection has no `features` array".into()))?;
+    let doc = super::geojson::feature_collection(text, what)?;
+    let features = super::geojson::features_of(&doc);
     let mut lines = Vec::with_capacity(features.len());
     for (row, f) in features.iter().enumerate() {
         let at = Location::row(row);

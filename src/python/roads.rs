@@ -70,6 +70,18 @@ fn classes(values: Option<Vec<Option<String>>>, n: usize) -> Result<Vec<Option<R
         .collect()
 }
 
+/// The optional per-road length, speed and class of `n` roads.
+type PerRoad = (Vec<Option<f64>>, Vec<Option<f64>>, Vec<Option<RoadClass>>);
+
+fn per_road(
+    length: Option<Vec<f64>>,
+    speed: Option<Vec<f64>>,
+    class: Option<Vec<Option<String>>>,
+    n: usize,
+) -> Result<PerRoad> {
+    Ok((optional(length, n, "length")?, optional(speed, n, "speed")?, classes(class, n)?))
+}
+
 fn attach(county: &Instance, net: RoadNetwork) -> Result<PyCounty> {
     county.with_roads(net).map(PyCounty::new)
 }
@@ -105,8 +117,7 @@ pub fn county_with_road_lines(
             return Err(Error::param("y", format!("has {} values but x has {}", y.len(), x.len())));
         }
         let n = offsets.len().saturating_sub(1);
-        let (length, speed, class) =
-            (optional(length, n, "length")?, optional(speed, n, "speed")?, classes(class_, n)?);
+        let (length, speed, class) = per_road(length, speed, class_, n)?;
         let mut lines = Vec::with_capacity(n);
         for i in 0..n {
             let (a, b) = (offsets[i], offsets[i + 1]);
@@ -167,8 +178,7 @@ pub fn county_with_road_edges(
             return Err(Error::param("to", format!("has {} values but from has {}", to.len(), from_.len())));
         }
         let n = from_.len();
-        let (length, speed, class) =
-            (optional(length, n, "length")?, optional(speed, n, "speed")?, classes(class_, n)?);
+        let (length, speed, class) = per_road(length, speed, class_, n)?;
         let nodes: Vec<RoadNode> =
             node_id.into_iter().enumerate().map(|(i, id)| RoadNode { id, x: nx[i], y: ny[i] }).collect();
         let edges: Vec<RoadEdge> = from_
