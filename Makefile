@@ -53,17 +53,29 @@ format: venv  ## Format Rust and Python sources
 	$(VENV)/bin/ruff format python tests/python benches
 	$(VENV)/bin/ruff check --fix python tests/python benches
 
-bench:  ## Rust benchmarks: coverage/plan (criterion), SJC MCLP, scale
+bench:  ## Rust benchmarks: coverage/plan (criterion), SJC MCLP, scale, road network, roll-out
 	cargo bench --bench coverage
 	cargo bench --bench mclp_sjc
 	cargo bench --bench scale -- 10000 100000 1000000
+	cargo bench --bench network
+	cargo bench --bench rollout
 
-bench-python: dev  ## Side-by-side benchmark against spopt (PuLP/CBC) and HiGHS
-	$(PIP) install --quiet spopt pulp highspy
+bench-python: dev  ## Side-by-side benchmarks: spopt (PuLP/CBC) and HiGHS; networkx bounded searches
+	$(PIP) install --quiet spopt pulp highspy networkx
 	$(VENV)/bin/python benches/compare.py
+	$(VENV)/bin/python benches/network_compare.py
 
-docs:  ## API docs (rustdoc, warnings are errors)
+.PHONY: bench-dask
+bench-dask: dev  ## Dask scale-out: 100 counties × 1,000 runs, local vs rayon vs LocalCluster
+	$(VENV)/bin/python benches/distributed.py
+
+.PHONY: fuzz
+fuzz:  ## Run every fuzz target for 10 minutes, one at a time (cargo install cargo-fuzz --locked)
+	fuzz/run.sh 600
+
+docs: dev  ## API docs: rustdoc (warnings are errors) and docs/api.md from the Python docstrings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+	$(PY) docs/gen_api.py
 
 demo: dev  ## Plan the sample county
 	$(VENV)/bin/villageplan demo

@@ -114,7 +114,10 @@ pub enum Error {
     },
 
     /// A bug in villageplan itself. Please report it with the input that triggered it.
-    #[error("internal error (this is a bug in villageplan; please report it with the input that caused it): {0}")]
+    #[error(
+        "internal error (this is a bug in villageplan {version}; please report it to the villageplan maintainers with this message and the input that caused it): {0}",
+        version = env!("CARGO_PKG_VERSION")
+    )]
     Internal(String),
 }
 

@@ -78,6 +78,7 @@ pub mod io;
 pub mod model;
 pub mod network;
 pub mod plan;
+pub mod progress;
 pub mod rollout;
 pub mod scenario;
 pub mod solve;

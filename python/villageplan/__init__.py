@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from villageplan import _core, io, solve
+from villageplan import _core, distributed, io, maps, plot, solve
 from villageplan._assess import Assessment, Standard, assess, sample_facts
 from villageplan._county import County, read_csv, read_geojson, sample_county
 from villageplan._planning import Plan, max_coverage, p_center, p_median, plan
@@ -37,6 +37,7 @@ from villageplan._rollout import (
     sweep,
 )
 from villageplan.exceptions import InfeasibleError, InvalidInputError, PlanningError
+from villageplan.plot import plot_cost_curve, plot_schedule, plot_simulation, plot_sweep
 
 __version__: str = _core.__version__
 
@@ -57,11 +58,18 @@ __all__ = [
     "assess",
     "cheapest_plans",
     "cost_curve",
+    "distributed",
     "io",
+    "maps",
     "max_coverage",
     "p_center",
     "p_median",
     "plan",
+    "plot",
+    "plot_cost_curve",
+    "plot_schedule",
+    "plot_simulation",
+    "plot_sweep",
     "read_csv",
     "read_geojson",
     "sample_county",

@@ -4,6 +4,7 @@ The public API is the ``villageplan`` package, which wraps these classes; use th
 """
 
 import os
+from collections.abc import Callable
 from typing import Any, final
 
 import numpy as np
@@ -28,7 +29,14 @@ __all__ = [
     "Standard",
     "__version__",
     "_county_from_json_bytes",
+    "_debug_panic",
+    "_plan_for_scenario",
     "_plan_from_json_bytes",
+    "_schedule_from_json_bytes",
+    "_simulate_range",
+    "_simulation_concat",
+    "_simulation_from_json_bytes",
+    "_simulation_to_json_bytes",
     "assess",
     "cheapest_plans",
     "cost_curve",
@@ -315,6 +323,8 @@ def plan(
     max_villages: int | None = None,
     metric: str = "straight",
     minutes: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Plan:
     """Plan a county to a coverage target, optionally under a centre capacity and a village limit."""
 
@@ -331,6 +341,8 @@ def max_coverage(
     time_limit: float | None = None,
     metric: str = "straight",
     minutes: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Plan:
     """Plan the most coverage with at most ``p`` centres or within a budget."""
 
@@ -346,6 +358,8 @@ def p_median(
     time_limit: float | None = None,
     metric: str = "straight",
     minutes: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Plan:
     """Plan ``p`` centres with the least total village-centre distance."""
 
@@ -361,6 +375,8 @@ def p_center(
     time_limit: float | None = None,
     metric: str = "straight",
     minutes: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Plan:
     """Plan ``p`` centres with the least largest village-centre distance."""
 
@@ -434,7 +450,22 @@ def read_geojson(
     """Read villages from a GeoJSON FeatureCollection of points."""
 
 def _county_from_json_bytes(data: bytes) -> County: ...
+def _debug_panic(message: str, in_thread: bool = False) -> None:
+    """Panic inside the panic guard (a test hook); raises PlanningError."""
+
 def _plan_from_json_bytes(data: bytes) -> Plan: ...
+def _plan_for_scenario(county: County, scenario: Scenario) -> Plan:
+    """Plan a county as ``simulate`` does: with the scenario's radius, target, by and within_town."""
+
+def _simulate_range(plan: Plan, scenario: Scenario, first: int, runs: int, seed: int) -> Simulation:
+    """Simulate runs ``first .. first + runs`` of the plan (the same run indices and seeds)."""
+
+def _simulation_concat(parts: list[Simulation]) -> Simulation:
+    """Join chunks made by ``_simulate_range`` into the simulation made in one go."""
+
+def _simulation_to_json_bytes(simulation: Simulation) -> bytes: ...
+def _simulation_from_json_bytes(data: bytes) -> Simulation: ...
+def _schedule_from_json_bytes(data: bytes) -> Schedule: ...
 
 @final
 class Solution:
@@ -488,6 +519,8 @@ def solve_max_coverage(
     seed: int = 0,
     time_limit: float | None = None,
     csc: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Solution:
     """Solve maximal coverage on a dense cost matrix."""
 
@@ -502,6 +535,8 @@ def solve_set_cover(
     seed: int = 0,
     time_limit: float | None = None,
     csc: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Solution:
     """Solve least-cost (partial) set cover on a dense cost matrix."""
 
@@ -515,6 +550,8 @@ def solve_p_median(
     unserved_cost: float | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Solution:
     """Solve the p-median problem on a dense cost matrix."""
 
@@ -525,6 +562,8 @@ def solve_p_center(
     forbidden: list[int] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Solution:
     """Solve the vertex p-center problem on a dense cost matrix."""
 
@@ -976,12 +1015,24 @@ def schedule_plan(
     """Schedule a plan's centres over the budget's years."""
 
 def simulate(
-    county: County, scenario: Scenario, runs: int = 1000, seed: int = 1, plan: Plan | None = None
+    county: County,
+    scenario: Scenario,
+    runs: int = 1000,
+    seed: int = 1,
+    plan: Plan | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Simulation:
     """Monte Carlo simulation of a scenario on a county."""
 
 def sweep(
-    county: County, scenario: Scenario, radius: list[float], target: list[float], budget: list[float]
+    county: County,
+    scenario: Scenario,
+    radius: list[float],
+    target: list[float],
+    budget: list[float],
+    *,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]:
     """Radius x target x yearly budget grid, as columns."""
 

@@ -171,7 +171,8 @@ class County:
         """Build a county from a GeoDataFrame of village points (or polygons).
 
         Positions come from the geometry: points as they are, other shapes by a representative
-        point inside them. Needs ``pip install villageplan[geo]``.
+        point inside them, with a ``UserWarning`` saying how many. Needs
+        ``pip install villageplan[geo]``.
 
         Parameters
         ----------
@@ -180,8 +181,11 @@ class County:
         id, population, town, name, households, status, floor_area, cost : str or None
             Column names, as in :meth:`from_dataframe`.
         crs : {"geographic", "planar"}, optional
-            By default taken from ``gdf.crs``: EPSG:4326 is geographic, a projected CRS in metres
-            is planar; anything else must be converted with ``gdf.to_crs`` first.
+            By default taken from ``gdf.crs``: EPSG:4326 is geographic (great-circle distances);
+            a projected CRS in metres (a UTM zone, a CGCS2000 Gauss-Kruger zone) is planar
+            (straight-line metres); anything else (another geographic datum such as CGCS2000
+            EPSG:4490, a CRS in feet, Web Mercator) is transformed to EPSG:4326 with pyproj.
+            The coordinates go to the core as whole NumPy arrays.
 
         Returns
         -------
@@ -190,7 +194,19 @@ class County:
         Raises
         ------
         InvalidInputError
-            As :meth:`from_dataframe`; also for a missing or unsupported CRS and empty geometries.
+            As :meth:`from_dataframe`; also for a missing CRS and empty geometries.
+
+        Examples
+        --------
+        >>> import geopandas as gpd
+        >>> import villageplan as vp
+        >>> gdf = gpd.GeoDataFrame({"id": ["a", "b"], "population": [900, 1500], "town": ["T", "T"]},
+        ...                        geometry=gpd.points_from_xy([500_000.0, 501_200.0], [4_000_000.0, 4_000_300.0]),
+        ...                        crs="EPSG:32650")
+        >>> vp.County.from_geodataframe(gdf).crs
+        'planar'
+        >>> vp.County.from_geodataframe(gdf.to_crs(4490)).crs   # CGCS2000 lon/lat: transformed to WGS 84
+        'geographic'
         """
         return cls(
             frames.county_from_geodataframe(

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from villageplan import _core, _display, frames
 from villageplan._county import County
+from villageplan._progress import progress_bar
 
 if TYPE_CHECKING:
+    import folium
     import geopandas as gpd
     import pandas as pd
 
@@ -259,13 +261,79 @@ class Plan:
         """
         return frames.town_summary_frame(self._core)
 
-    def to_geodataframe(self) -> "gpd.GeoDataFrame":
-        """Return the villages as points with their assignment (needs ``villageplan[geo]``).
+    def to_geodataframe(
+        self,
+        kind: Literal["villages", "centres", "communities"] = "villages",
+        *,
+        shape: Literal["hull", "star"] = "hull",
+        crs: Any = None,
+    ) -> "gpd.GeoDataFrame":
+        """Return the plan as a GeoDataFrame (needs ``pip install villageplan[geo]``).
 
-        The columns are those of :attr:`assignments` plus ``population``, ``households`` and the
-        point ``geometry``, in EPSG:4326 for geographic counties.
+        Parameters
+        ----------
+        kind : {"villages", "centres", "communities"}, default "villages"
+            ``"villages"``: one point per village, the columns of :attr:`assignments` (its
+            community, centre and ``distance_m``) plus ``population`` and ``households``.
+            ``"centres"``: one point per centre, the columns of :attr:`centres`.
+            ``"communities"``: one shape per community, the columns of :attr:`communities`.
+        shape : {"hull", "star"}, default "hull"
+            For ``kind="communities"``: the convex hull of the centre and its villages (a point
+            or a line for one or two places), or ``"star"``: a MultiLineString from the centre to
+            every member village.
+        crs : int, str or pyproj.CRS, optional
+            The CRS to record for a planar county (its coordinates are kept, e.g. ``32650``).
+            Geographic counties are always EPSG:4326.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Built from whole arrays (shapely's vectorised constructors); write it with
+            ``gdf.to_file("plan.gpkg", layer=kind)``.
+
+        Examples
+        --------
+        >>> import villageplan as vp
+        >>> plan = vp.plan(vp.sample_county())
+        >>> gdf = plan.to_geodataframe("communities", shape="star")
+        >>> len(gdf) == plan.n_centres, gdf.crs.to_epsg()
+        (True, 4326)
         """
-        return frames.plan_to_geodataframe(self._core)
+        return frames.plan_to_geodataframe(self._core, kind=kind, shape=shape, crs=crs)
+
+    def map(
+        self,
+        *,
+        crs: Any = None,
+        roads: bool | None = None,
+        rings: bool = True,
+        tiles: str | None = "OpenStreetMap",
+    ) -> "folium.Map":
+        """Draw the plan on an interactive folium map (needs ``pip install villageplan[plot]``).
+
+        Centres with a ring at the service radius, villages coloured by community, uncovered
+        villages grey with a red outline, and popups with name, population and distance. See
+        :func:`villageplan.maps.plan_map` for the details.
+
+        Parameters
+        ----------
+        crs : int, str or pyproj.CRS, optional
+            For a planar county: the EPSG code of its coordinates, to transform them to lon/lat
+            (a map needs lon/lat).
+        roads : bool, optional
+            Draw the roads; default for network plans.
+        rings : bool, default True
+            Draw the radius rings.
+        tiles : str or None, default "OpenStreetMap"
+            Background tiles; None for none (offline).
+
+        Returns
+        -------
+        folium.Map
+        """
+        from villageplan.maps import plan_map
+
+        return plan_map(self, crs=crs, roads=roads, rings=rings, tiles=tiles)
 
     # ----------------------------------------------------------------------------------------
     # Files
@@ -358,7 +426,15 @@ class Plan:
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Plan, (self._core,))
+        # The schedule (when there is one) pickles as its own JSON bytes, next to the plan's.
+        return (_restore_plan, (self._core, self._schedule))
+
+
+def _restore_plan(core: _core.Plan, schedule: "Schedule | None" = None) -> Plan:
+    """Rebuild a pickled plan with its schedule."""
+    plan = Plan(core)
+    plan._schedule = schedule
+    return plan
 
 
 def _ids(values: Iterable[str] | None, field: str) -> list[str] | None:
@@ -389,6 +465,8 @@ def plan(
     years: int | None = None,
     budget: "Budget | float | None" = None,
     costs: "CostModel | None" = None,
+    *,
+    progress: bool | None = None,
 ) -> Plan:
     """Plan service centres that reach a coverage target at least cost.
 
@@ -466,6 +544,10 @@ def plan(
         (:class:`villageplan.Schedule`); otherwise it is None.
     costs : CostModel, optional
         Unit costs for the schedule (default :class:`villageplan.CostModel`, DOMAIN.md §6).
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook once the solve has taken half a second, True always, False never. Ctrl-C
+        stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -538,8 +620,8 @@ def plan(
             "minutes": minutes,
         }
         return _scheduled(Plan(solve_exact(core_county, options, time_limit)), years, budget, costs)
-    result = Plan(
-        _core.plan(
+    with progress_bar(progress, "plan") as bar:
+        core = _core.plan(
             core_county,
             radius,
             target,
@@ -555,9 +637,9 @@ def plan(
             max_villages,
             metric,
             minutes,
+            progress=bar,
         )
-    )
-    return _scheduled(result, years, budget, costs)
+    return _scheduled(Plan(core), years, budget, costs)
 
 
 def _scheduled(result: Plan, years: int | None, budget: "Budget | float | None", costs: "CostModel | None") -> Plan:
@@ -606,6 +688,8 @@ def max_coverage(
     time_limit: float | None = None,
     metric: Literal["straight", "network"] = "straight",
     minutes: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Plan:
     """Plan the centres that cover the most villages (or people) with ``p`` centres or a budget.
 
@@ -645,6 +729,10 @@ def max_coverage(
         :func:`plan`).
     minutes : float, optional
         A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook once the solve has taken half a second, True always, False never. Ctrl-C
+        stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -669,8 +757,8 @@ def max_coverage(
     >>> q.cost <= 5_000_000
     True
     """
-    return Plan(
-        _core.max_coverage(
+    with progress_bar(progress, "max_coverage") as bar:
+        core = _core.max_coverage(
             _core_county(county, "max_coverage"),
             radius,
             p,
@@ -683,8 +771,9 @@ def max_coverage(
             time_limit,
             metric,
             minutes,
+            progress=bar,
         )
-    )
+    return Plan(core)
 
 
 def p_median(
@@ -699,6 +788,8 @@ def p_median(
     time_limit: float | None = None,
     metric: Literal["straight", "network"] = "straight",
     minutes: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Plan:
     """Plan exactly ``p`` centres with the least total village-centre distance (p-median).
 
@@ -745,6 +836,10 @@ def p_median(
         :func:`plan`).
     minutes : float, optional
         A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook once the solve has taken half a second, True always, False never. Ctrl-C
+        stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -769,8 +864,8 @@ def p_median(
     >>> bool(m.assignments["community"].ge(0).all())  # everyone is served
     True
     """
-    return Plan(
-        _core.p_median(
+    with progress_bar(progress, "p_median") as bar:
+        core = _core.p_median(
             _core_county(county, "p_median"),
             p,
             radius,
@@ -782,8 +877,9 @@ def p_median(
             time_limit,
             metric,
             minutes,
+            progress=bar,
         )
-    )
+    return Plan(core)
 
 
 def p_center(
@@ -798,6 +894,8 @@ def p_center(
     time_limit: float | None = None,
     metric: Literal["straight", "network"] = "straight",
     minutes: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Plan:
     """Plan exactly ``p`` centres with the least largest village-centre distance (p-center).
 
@@ -844,6 +942,10 @@ def p_center(
         :func:`plan`).
     minutes : float, optional
         A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook once the solve has taken half a second, True always, False never. Ctrl-C
+        stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -865,8 +967,8 @@ def p_center(
     >>> bool(c.assignments["distance_m"].max() == c.objective)
     True
     """
-    return Plan(
-        _core.p_center(
+    with progress_bar(progress, "p_center") as bar:
+        core = _core.p_center(
             _core_county(county, "p_center"),
             p,
             radius,
@@ -878,5 +980,6 @@ def p_center(
             time_limit,
             metric,
             minutes,
+            progress=bar,
         )
-    )
+    return Plan(core)

@@ -17,6 +17,7 @@ import numpy as np
 
 from villageplan import _core
 from villageplan._display import _grid, _table
+from villageplan._progress import progress_bar
 from villageplan.exceptions import InvalidInputError
 
 if TYPE_CHECKING:
@@ -210,6 +211,9 @@ class Budget:
         """Read a budget from JSON text written by :meth:`to_json`."""
         return cls._wrap(_core.Budget.from_json(text))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, ("Budget", self.to_json().encode()))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Budget):
             return NotImplemented
@@ -335,6 +339,9 @@ class CostModel:
     def from_json(cls, text: str) -> CostModel:
         """Read a cost model from JSON text; fields left out take their defaults."""
         return cls._wrap(_core.CostModel.from_json(text))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, ("CostModel", self.to_json().encode()))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CostModel):
@@ -539,6 +546,9 @@ class Scenario:
         """
         return cls._wrap(_core.Scenario.load(path))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, ("Scenario", self.to_json().encode()))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scenario):
             return NotImplemented
@@ -677,6 +687,9 @@ class Schedule:
         """Return the schedule as JSON text."""
         return self._core.to_json()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, ("Schedule", self.to_json().encode()))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Schedule):
             return NotImplemented
@@ -792,6 +805,9 @@ class Simulation:
         """The seed."""
         return self._core.seed
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, ("Simulation", _core._simulation_to_json_bytes(self._core)))
+
     def __repr__(self) -> str:
         return repr(self._core)
 
@@ -819,6 +835,21 @@ class Simulation:
         return f"<div>{_table(rows, 'Simulation')}{grid}</div>"
 
 
+def _unpickle(kind: str, data: bytes) -> Budget | CostModel | Scenario | Schedule | Simulation:
+    """Rebuild a pickled roll-out object from its serde JSON bytes (see each class's ``__reduce__``)."""
+    if kind == "Budget":
+        return Budget.from_json(data.decode())
+    if kind == "CostModel":
+        return CostModel.from_json(data.decode())
+    if kind == "Scenario":
+        return Scenario.from_json(data.decode())
+    if kind == "Schedule":
+        return Schedule(_core._schedule_from_json_bytes(data))
+    if kind == "Simulation":
+        return Simulation(_core._simulation_from_json_bytes(data))
+    raise ValueError(f"cannot unpickle a {kind!r}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Functions
 
@@ -837,6 +868,8 @@ def simulate(
     runs: int = 1000,
     seed: int = 1,
     plan: Plan | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Simulation:
     """Run a Monte Carlo simulation of a scenario's roll-out on a county.
 
@@ -858,6 +891,9 @@ def simulate(
         Seed of every random stream.
     plan : Plan, optional
         A plan to roll out instead of planning the county.
+    progress : bool, optional
+        Show a progress bar of the runs (tqdm): None (default) in a terminal or notebook once
+        the simulation has taken half a second, True always, False never.
 
     Returns
     -------
@@ -880,7 +916,11 @@ def simulate(
     True
     """
     core_plan = None if plan is None else plan._core
-    return Simulation(_core.simulate(_core_county(county, "simulate"), _scenario(scenario), int(runs), seed, core_plan))
+    with progress_bar(progress, "simulate", unit="run") as bar:
+        core = _core.simulate(
+            _core_county(county, "simulate"), _scenario(scenario), int(runs), seed, core_plan, progress=bar
+        )
+    return Simulation(core)
 
 
 def sweep(
@@ -889,6 +929,8 @@ def sweep(
     target: float | Iterable[float] = 0.6,
     budget: float | Iterable[float] = 1_000_000.0,
     scenario: Scenario | None = None,
+    *,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Plan and schedule every combination of radius × target × yearly budget.
 
@@ -904,6 +946,9 @@ def sweep(
         Radii (metres), targets (shares in (0, 1]) and yearly budgets (yuan).
     scenario : Scenario, optional
         The other assumptions (years, shares, carry-over, costs, ``by``, ``within_town``).
+    progress : bool, optional
+        Show a progress bar of the (radius, target) plans (tqdm): None (default) in a terminal
+        or notebook once the sweep has taken half a second, True always, False never.
 
     Returns
     -------
@@ -921,13 +966,15 @@ def sweep(
     >>> len(df), df["status"].tolist()
     (4, ['ok', 'ok', 'ok', 'ok'])
     """
-    columns = _core.sweep(
-        _core_county(county, "sweep"),
-        _scenario(scenario),
-        _floats(radius, "radius"),
-        _floats(target, "target"),
-        _floats(budget, "budget"),
-    )
+    with progress_bar(progress, "sweep", unit="plan") as bar:
+        columns = _core.sweep(
+            _core_county(county, "sweep"),
+            _scenario(scenario),
+            _floats(radius, "radius"),
+            _floats(target, "target"),
+            _floats(budget, "budget"),
+            progress=bar,
+        )
     return _frame(columns, nullable=["target_year"])
 
 

@@ -175,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--json", type=Path, metavar="PLAN.json", help="write the plan as JSON (vp.Plan.load reads it)")
     _add_assess_parser(sub)
     _cli_rollout.add_parsers(sub)
+    _add_batch_parser(sub)
     return parser
 
 
@@ -440,6 +441,9 @@ def _run(args: argparse.Namespace) -> None:
     if args.command in _cli_rollout.COMMANDS:
         _cli_rollout.run(args)
         return
+    if args.command == "batch":
+        _run_batch(args)
+        return
     county = sample_county(args.seed) if args.command == "demo" else _read(args)
     if getattr(args, "roads", None) is not None:
         county = county.with_roads(args.roads, nodes=args.road_nodes)
@@ -565,6 +569,30 @@ def _run_assess(args: argparse.Namespace) -> None:
     if args.out is not None:
         result.centres.to_csv(args.out, index=False)
         print(f"\nwrote the assessment of {result.n_centres} centres to {args.out}")
+
+
+def _add_batch_parser(sub: Any) -> None:
+    """``villageplan batch``: plan, simulate or sweep many counties on a Dask cluster."""
+    from villageplan import distributed
+
+    distributed._add_parser(sub)
+
+
+def _run_batch(args: argparse.Namespace) -> None:
+    import warnings
+
+    from villageplan import distributed
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # failed counties are printed below
+            result = distributed._run(args)
+    except (ImportError, ValueError) as e:
+        if isinstance(e, PlanningError):
+            raise
+        raise _UsageError(str(e)) from e
+    if not result.ok:
+        raise _UsageError(f"{len(result.errors)} counties failed (listed above); the others' results were written")
 
 
 def _cli_hint(message: str) -> str:

@@ -10,6 +10,7 @@ The classes expose them as methods and properties (``County.from_dataframe``,
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -243,30 +244,30 @@ def _county_from_dataframe(
     )
 
 
-def _geo_crs(gdf: gpd.GeoDataFrame, crs: str | None) -> str:
+_METRES = {"metre", "meter", "metres", "meters"}
+
+
+def _geo_crs(gdf: gpd.GeoDataFrame, crs: str | None) -> tuple[str, gpd.GeoDataFrame]:
+    """How to read the GeoDataFrame's coordinates, and the frame to read them from.
+
+    EPSG:4326 is geographic (haversine distances); a projected CRS in metres is planar
+    (straight-line metres in the projection); any other CRS (another datum, feet, Web Mercator,
+    a geographic CRS other than WGS 84) is transformed to EPSG:4326 with pyproj (``gdf.to_crs``).
+    """
     if crs is not None:
-        return crs
+        return crs, gdf
     if gdf.crs is None:
         raise _invalid(
             "the GeoDataFrame has no CRS; set one (gdf.set_crs(...)) or pass crs='geographic' or crs='planar'",
             field="crs",
         )
-    if gdf.crs.is_geographic:
-        if gdf.crs.to_epsg() != 4326:
-            raise _invalid(
-                f"the GeoDataFrame is in {gdf.crs.name}; convert it with gdf.to_crs(4326) (lon/lat) or to a "
-                "projected CRS in metres",
-                field="crs",
-            )
-        return "geographic"
+    if gdf.crs.is_geographic and gdf.crs.to_epsg() == 4326:
+        return "geographic", gdf
     units = {str(a.unit_name).lower() for a in gdf.crs.axis_info}
-    if not units <= {"metre", "meter", "metres", "meters"}:
-        raise _invalid(
-            f"the GeoDataFrame's CRS {gdf.crs.name} is not in metres ({', '.join(sorted(units))}); "
-            "convert it with gdf.to_crs(...) to a projected CRS in metres or to EPSG:4326",
-            field="crs",
-        )
-    return "planar"
+    # Web Mercator's "metres" are ground metres only at the equator (×1.24 at 36°N): transform it.
+    if gdf.crs.is_projected and units <= _METRES and gdf.crs.to_epsg() != 3857:
+        return "planar", gdf
+    return "geographic", gdf.to_crs(4326)
 
 
 def county_from_geodataframe(
@@ -289,11 +290,21 @@ def county_from_geodataframe(
         raise ImportError("County.from_geodataframe needs geopandas: pip install villageplan[geo]") from e
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"expected a geopandas GeoDataFrame, got {type(gdf).__name__}")
-    crs_name = _geo_crs(gdf, crs)
+    crs_name, gdf = _geo_crs(gdf, crs)
     geom = gdf.geometry
     if geom.isna().any() or geom.is_empty.any():
         row = int(np.flatnonzero((geom.isna() | geom.is_empty).to_numpy())[0])
         raise _invalid(f"invalid `geometry` at row {row}: empty or missing; fix or drop the row", "geometry", row)
+    shapes = (geom.geom_type != "Point").to_numpy()
+    if shapes.any():
+        row = int(np.flatnonzero(shapes)[0])
+        warnings.warn(
+            f"{int(shapes.sum())} of {len(geom)} village geometries are not Points (row {row} is a "
+            f"{geom.iloc[row].geom_type}); each is placed at a representative point inside it. Pass "
+            "points (gdf.representative_point() or gdf.centroid) to choose the position yourself",
+            UserWarning,
+            stacklevel=3,
+        )
     points = geom.where(geom.geom_type == "Point", geom.representative_point())
     frame = gdf.drop(columns=gdf.geometry.name).assign(__vp_x=points.x.to_numpy(), __vp_y=points.y.to_numpy())
     return county_from_dataframe(
@@ -360,17 +371,69 @@ def town_summary_frame(plan: _core.Plan) -> pd.DataFrame:
     return _frame(plan.town_summary_columns())
 
 
-def plan_to_geodataframe(plan: _core.Plan) -> gpd.GeoDataFrame:
-    """Villages as points with their assignment, in the county's CRS (see ``Plan.to_geodataframe``)."""
+def _geopandas(what: str) -> Any:
     try:
         import geopandas as gpd
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("Plan.to_geodataframe needs geopandas: pip install villageplan[geo]") from e
+    except ImportError as e:
+        raise ImportError(f"{what} needs geopandas: pip install villageplan[geo]") from e
+    return gpd
+
+
+def plan_to_geodataframe(
+    plan: _core.Plan, kind: str = "villages", *, shape: str = "hull", crs: Any = None
+) -> gpd.GeoDataFrame:
+    """Return the plan as a GeoDataFrame of villages, centres or communities (see ``Plan.to_geodataframe``)."""
+    gpd = _geopandas("Plan.to_geodataframe")
+    import shapely
+
     county = plan.county
+    geographic = county.crs == "geographic"
+    out_crs = "EPSG:4326" if geographic else crs
+    xn, yn = ("lon", "lat") if geographic else ("x", "y")
     villages = county.villages_columns()
-    xn, yn = ("lon", "lat") if county.crs == "geographic" else ("x", "y")
-    frame = assignments_frame(plan)
-    frame["population"] = villages["population"]
-    frame["households"] = villages["households"]
-    geometry = gpd.points_from_xy(villages[xn], villages[yn])
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326" if county.crs == "geographic" else None)
+    vx = np.asarray(villages[xn], dtype=np.float64)
+    vy = np.asarray(villages[yn], dtype=np.float64)
+    if kind == "villages":
+        frame = assignments_frame(plan)
+        frame["population"] = villages["population"]
+        frame["households"] = villages["households"]
+        return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(vx, vy), crs=out_crs)
+    if kind == "centres":
+        frame = centres_frame(plan)
+        return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame[xn], frame[yn]), crs=out_crs)
+    if kind != "communities":
+        raise _invalid(f"unknown kind {kind!r}; use 'villages', 'centres' or 'communities'", field="kind")
+    if shape not in ("hull", "star"):
+        raise _invalid(f"unknown shape {shape!r}; use 'hull' or 'star'", field="shape")
+    frame = communities_frame(plan)
+    centres = centres_frame(plan)
+    n = len(frame)
+    # Row k of `frame` is community frame["community"][k]; its centre is the centres row with it.
+    order = {int(c): k for k, c in enumerate(frame["community"])}
+    cx = np.empty(n)
+    cy = np.empty(n)
+    for c, x, y in zip(centres["community"], centres[xn], centres[yn], strict=True):
+        cx[order[int(c)]], cy[order[int(c)]] = x, y
+    assign = plan.assignments_columns()
+    covered = np.asarray(assign["covered"], dtype=bool)
+    member = np.flatnonzero(covered)
+    group = np.array([order[int(c)] for c in np.asarray(assign["community"])[member]], dtype=np.int64)
+    by_group = np.argsort(group, kind="stable")  # shapely wants the parts grouped by index
+    member, group = member[by_group], group[by_group]
+    if shape == "star":
+        # One 2-point line per member village, centre -> village, gathered per community.
+        coords = np.empty((2 * len(member), 2))
+        coords[0::2, 0], coords[0::2, 1] = cx[group], cy[group]
+        coords[1::2, 0], coords[1::2, 1] = vx[member], vy[member]
+        lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(member)), 2))
+        geometry = shapely.multilinestrings(lines, indices=group)
+        if len(geometry) < n:  # communities without members (cannot happen for a valid plan)
+            geometry = np.concatenate([geometry, np.full(n - len(geometry), None)])
+    else:
+        px = np.concatenate([cx, vx[member]])
+        py = np.concatenate([cy, vy[member]])
+        idx = np.concatenate([np.arange(n), group])
+        sort = np.argsort(idx, kind="stable")
+        points = shapely.multipoints(np.column_stack([px, py])[sort], indices=idx[sort])
+        geometry = shapely.convex_hull(points)
+    return gpd.GeoDataFrame(frame, geometry=np.asarray(geometry), crs=out_crs)

@@ -35,6 +35,7 @@ import numpy.typing as npt
 
 from villageplan import _core
 from villageplan._core import Solution
+from villageplan._progress import progress_bar
 
 __all__ = ["Solution", "max_coverage", "p_center", "p_median", "set_cover"]
 
@@ -86,6 +87,8 @@ def max_coverage(
     forbidden: Iterable[int] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Solution:
     """Cover the most demand with at most ``p`` sites, or within a ``budget`` (MCLP).
 
@@ -111,6 +114,10 @@ def max_coverage(
         Seed of the local search.
     time_limit : float, optional
         Seconds; the best solution so far is returned with status ``"time_limit"``.
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
+        the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -123,18 +130,20 @@ def max_coverage(
         For a malformed matrix or vector, both or neither of ``p`` and ``budget``, or a
         negative budget.
     """
-    return _core.solve_max_coverage(
-        radius=float(radius),
-        p=p,
-        budget=budget,
-        site_costs=_vector(site_costs),
-        weights=_vector(weights),
-        fixed=_indices(fixed),
-        forbidden=_indices(forbidden),
-        seed=seed,
-        time_limit=time_limit,
-        **_costs(costs),
-    )
+    with progress_bar(progress, "max_coverage") as bar:
+        return _core.solve_max_coverage(
+            radius=float(radius),
+            p=p,
+            budget=budget,
+            site_costs=_vector(site_costs),
+            weights=_vector(weights),
+            fixed=_indices(fixed),
+            forbidden=_indices(forbidden),
+            seed=seed,
+            time_limit=time_limit,
+            progress=bar,
+            **_costs(costs),
+        )
 
 
 def set_cover(
@@ -147,6 +156,8 @@ def set_cover(
     forbidden: Iterable[int] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Solution:
     """Open the cheapest set of sites covering at least ``share`` of the demand (LSCP).
 
@@ -172,6 +183,10 @@ def set_cover(
         Seed of the local search.
     time_limit : float, optional
         Seconds; the best solution so far is returned with status ``"time_limit"``.
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
+        the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -186,17 +201,19 @@ def set_cover(
     InfeasibleError
         When even every allowed site cannot cover ``share``; ``achievable`` says how much can.
     """
-    return _core.solve_set_cover(
-        radius=float(radius),
-        share=share,
-        site_costs=_vector(site_costs),
-        weights=_vector(weights),
-        fixed=_indices(fixed),
-        forbidden=_indices(forbidden),
-        seed=seed,
-        time_limit=time_limit,
-        **_costs(costs),
-    )
+    with progress_bar(progress, "set_cover") as bar:
+        return _core.solve_set_cover(
+            radius=float(radius),
+            share=share,
+            site_costs=_vector(site_costs),
+            weights=_vector(weights),
+            fixed=_indices(fixed),
+            forbidden=_indices(forbidden),
+            seed=seed,
+            time_limit=time_limit,
+            progress=bar,
+            **_costs(costs),
+        )
 
 
 def p_median(
@@ -209,6 +226,8 @@ def p_median(
     unserved_cost: float | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Solution:
     """Open exactly ``p`` sites minimising the weighted total distance (p-median).
 
@@ -234,6 +253,10 @@ def p_median(
         Seed of the randomised search; results do not depend on the thread count.
     time_limit : float, optional
         Seconds; the best solution so far is returned with status ``"time_limit"``.
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
+        the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -247,17 +270,19 @@ def p_median(
     InfeasibleError
         When a weighted row cannot be reached from any site.
     """
-    return _core.solve_p_median(
-        _matrix(costs),
-        int(p),
-        weights=_vector(weights),
-        fixed=_indices(fixed),
-        forbidden=_indices(forbidden),
-        radius=radius,
-        unserved_cost=unserved_cost,
-        seed=seed,
-        time_limit=time_limit,
-    )
+    with progress_bar(progress, "p_median") as bar:
+        return _core.solve_p_median(
+            _matrix(costs),
+            int(p),
+            weights=_vector(weights),
+            fixed=_indices(fixed),
+            forbidden=_indices(forbidden),
+            radius=radius,
+            unserved_cost=unserved_cost,
+            seed=seed,
+            time_limit=time_limit,
+            progress=bar,
+        )
 
 
 def p_center(
@@ -267,6 +292,8 @@ def p_center(
     forbidden: Iterable[int] | None = None,
     seed: int = 0,
     time_limit: float | None = None,
+    *,
+    progress: bool | None = None,
 ) -> Solution:
     """Open exactly ``p`` sites minimising the largest distance to the nearest open site (p-center).
 
@@ -285,6 +312,10 @@ def p_center(
         Seed of the randomised search.
     time_limit : float, optional
         Seconds; the best solution so far is returned with status ``"time_limit"``.
+    progress : bool, optional
+        Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
+        or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
+        the solve within a fraction of a second and raises ``KeyboardInterrupt``.
 
     Returns
     -------
@@ -296,6 +327,13 @@ def p_center(
     InvalidInputError
         For a malformed matrix or ``p`` of 0 or above the number of allowed sites.
     """
-    return _core.solve_p_center(
-        _matrix(costs), int(p), fixed=_indices(fixed), forbidden=_indices(forbidden), seed=seed, time_limit=time_limit
-    )
+    with progress_bar(progress, "p_center") as bar:
+        return _core.solve_p_center(
+            _matrix(costs),
+            int(p),
+            fixed=_indices(fixed),
+            forbidden=_indices(forbidden),
+            seed=seed,
+            time_limit=time_limit,
+            progress=bar,
+        )

@@ -71,7 +71,8 @@ impl Crs {
                         xn,
                         at.clone(),
                         format!(
-                            "longitude {x} is outside [-180, 180]; if the coordinates are projected metres, pass crs='planar'"
+                            "longitude {} is outside [-180, 180]; if the coordinates are projected metres, pass crs='planar'",
+                            short(x)
                         ),
                     ));
                 }
@@ -80,7 +81,8 @@ impl Crs {
                         yn,
                         at.clone(),
                         format!(
-                            "latitude {y} is outside [-90, 90]; check that x is longitude and y latitude, or pass crs='planar' for projected metres"
+                            "latitude {} is outside [-90, 90]; check that x is longitude and y latitude, or pass crs='planar' for projected metres",
+                            short(y)
                         ),
                     ));
                 }
@@ -91,7 +93,9 @@ impl Crs {
                         if x.abs() > MAX_PLANAR_COORD { xn } else { yn },
                         at.clone(),
                         format!(
-                            "coordinate ({x}, {y}) is beyond ±1e8 m, larger than any projected CRS; check the units"
+                            "coordinate ({}, {}) is beyond ±1e8 m, larger than any projected CRS; check the units",
+                            short(x),
+                            short(y)
                         ),
                     ));
                 }
@@ -129,6 +133,16 @@ impl Crs {
             ));
         }
         Ok(())
+    }
+}
+
+/// A coordinate for a message: as written up to 1e9, in exponent form beyond (so that 1e300 is
+/// not printed with 300 digits).
+fn short(v: f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 

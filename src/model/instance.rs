@@ -285,6 +285,21 @@ impl Instance {
         Self::new(crs, villages, None, None)
     }
 
+    /// Read an instance from its JSON form (as serialised), running every check of
+    /// [`Instance::new`]; a failed check keeps its field and row.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] for text that is not an instance (with its line when known), and every
+    /// check of [`Instance::new`] and of the road network.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let data: InstanceData = serde_json::from_str(text).map_err(|e| Error::Parse {
+            what: "county JSON".into(),
+            line: (e.line() > 0).then_some(e.line()),
+            reason: e.to_string(),
+        })?;
+        Instance::try_from(data)
+    }
+
     /// The same instance with another display name (a county name, used in reports).
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();

@@ -392,7 +392,8 @@ fn join_positions(points: &[[f64; 2]], frame: &Frame, tol: f64, metric: Metric) 
             let (cx, cy) = ((q[0] / tol).floor() as i64, (q[1] / tol).floor() as i64);
             for dx in -1..=1 {
                 for dy in -1..=1 {
-                    if let Some(list) = grid.get(&(cx + dx, cy + dy)) {
+                    // Saturating: a cell index is saturated already when coordinate / tol overflows.
+                    if let Some(list) = grid.get(&(cx.saturating_add(dx), cy.saturating_add(dy))) {
                         for &j in list {
                             if metric.distance(points[j as usize], *p) <= tol {
                                 uf.union(j, i as u32);

@@ -477,6 +477,7 @@ impl Plan {
     /// # Errors
     /// * [`Error::Parse`] for text that is not a plan, naming the field at fault;
     /// * [`Error::InvalidInput`] naming `format_version` for a plan of another format version;
+    /// * [`Error::Parse`] for a village, site or community index out of range;
     /// * any validation error of the embedded county.
     pub fn from_json(text: &str) -> Result<Plan> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Parse {
@@ -494,11 +495,52 @@ impl Plan {
             }
             None => return Err(Error::Parse { what: "plan JSON".into(), line: None, reason: "no `format_version` field: this is not a villageplan plan".into() }),
         }
-        serde_json::from_value(value).map_err(|e| Error::Parse {
+        let plan: Plan = serde_json::from_value(value).map_err(|e| Error::Parse {
             what: "plan JSON".into(),
             line: None,
             reason: e.to_string(),
-        })
+        })?;
+        plan.check_indices()?;
+        Ok(plan)
+    }
+
+    /// Check that every index in a plan read from JSON points into its county and communities,
+    /// so that a hand-edited or corrupted file gives an error instead of a panic later.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] naming the first index out of range.
+    fn check_indices(&self) -> Result<()> {
+        let (n, m, k) = (self.county.n_villages(), self.county.n_sites(), self.communities.len());
+        let bad = |reason: String| {
+            Err(Error::Parse {
+                what: "plan JSON".into(),
+                line: None,
+                reason: format!("{reason}; the file is not a consistent plan, re-create it"),
+            })
+        };
+        if self.assignments.len() != n {
+            return bad(format!("{} assignments for {n} villages", self.assignments.len()));
+        }
+        for (i, c) in self.communities.iter().enumerate() {
+            if c.site as usize >= m {
+                return bad(format!("community {i} names site {}, but the county has {m} sites", c.site));
+            }
+            if let Some(&v) = c.villages.iter().find(|&&v| v as usize >= n) {
+                return bad(format!("community {i} names village {v}, but the county has {n} villages"));
+            }
+        }
+        for (i, a) in self.assignments.iter().enumerate() {
+            if a.village as usize != i {
+                return bad(format!("assignment {i} is for village {}, expected {i}", a.village));
+            }
+            if let Some(c) = a.community.filter(|&c| c as usize >= k) {
+                return bad(format!("village {i} is assigned to community {c}, but the plan has {k} communities"));
+            }
+        }
+        if let Some(u) = self.unreachable.iter().find(|u| u.village as usize >= n) {
+            return bad(format!("unreachable village {} does not exist ({n} villages)", u.village));
+        }
+        Ok(())
     }
 
     /// Write the plan as JSON to `path`.

@@ -34,11 +34,7 @@ fn county_to_json(county: &Instance) -> Result<String> {
 }
 
 fn county_from_json(text: &str) -> Result<Instance> {
-    serde_json::from_str(text).map_err(|e| Error::Parse {
-        what: "county JSON".into(),
-        line: Some(e.line()),
-        reason: e.to_string(),
-    })
+    Instance::from_json(text)
 }
 
 #[pymethods]

@@ -16,6 +16,10 @@
 use std::any::Any;
 use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::Duration;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{
@@ -26,6 +30,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
 use crate::error::{Error, Result};
+use crate::progress::Control;
 
 create_exception!(
     villageplan,
@@ -175,6 +180,115 @@ pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// [`guard`] with the GIL released (for work long enough that other Python threads should run).
 pub fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T> + Send) -> PyResult<T> {
     py.detach(|| guard(f)).map_err(|e| to_pyerr(py, e))
+}
+
+/// Progress of a cancellable computation: the last `(done, total)` the worker reported, read by
+/// the waiting thread.
+#[derive(Default)]
+struct Ticks {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl Ticks {
+    /// Record `(done, total)`; within one phase (same total) `done` never goes back, whichever
+    /// parallel chain reports.
+    fn record(&self, done: u64, total: u64) {
+        if self.total.swap(total, Ordering::Relaxed) == total {
+            self.done.fetch_max(done, Ordering::Relaxed);
+        } else {
+            self.done.store(done, Ordering::Relaxed);
+        }
+    }
+
+    fn get(&self) -> (u64, u64) {
+        (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))
+    }
+}
+
+/// How often the waiting thread checks for Ctrl-C and forwards progress.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Stack of the worker thread (the branch-and-bound searches recurse).
+const WORKER_STACK: usize = 64 << 20;
+
+/// Run `f` on a worker thread with the GIL released, cancellable with Ctrl-C, and forward its
+/// progress to the Python callable `progress(done, total)`.
+///
+/// The calling thread keeps the interpreter responsive: every 50 ms it runs Python's signal
+/// handlers (`check_signals`) and, when the worker has advanced, calls `progress` (with the GIL,
+/// on this thread: no Python call is made from a worker). On `KeyboardInterrupt` (or an error
+/// from `progress`) it sets the [`Control`]'s cancel flag, waits for the worker to stop (the
+/// solvers check it every few milliseconds) and raises. The [`Control`] is installed on the
+/// worker thread, so the solver entry points pick it up; `f` also gets it, to hand to code that
+/// takes a callback. Panics become `PlanningError` as with [`detached`].
+///
+/// # Errors
+/// The error of `f` as a Python exception, `KeyboardInterrupt`, or the error `progress` raised.
+pub fn cancellable<T: Send>(
+    py: Python<'_>,
+    progress: Option<&Bound<'_, PyAny>>,
+    f: impl FnOnce(&Control) -> Result<T> + Send,
+) -> PyResult<T> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let ticks = Arc::new(Ticks::default());
+    let mut control = Control::new().with_cancel(cancel.clone());
+    if progress.is_some() {
+        let sink = ticks.clone();
+        control = control.on_progress(move |done, total| sink.record(done, total));
+    }
+    let (tx, rx) = mpsc::channel::<Result<T>>();
+    std::thread::scope(|scope| {
+        let ctl = &control;
+        let worker = std::thread::Builder::new()
+            .name("villageplan-worker".into())
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, move || {
+                let result = guard(|| ctl.install(|| f(ctl)));
+                // The receiver only goes away once this thread is joined, so this cannot fail.
+                let _ = tx.send(result);
+            });
+        if let Err(e) = worker {
+            return Err(PlanningError::new_err(format!("cannot start a worker thread: {e}")));
+        }
+        let mut rx = rx;
+        let mut shown = (u64::MAX, u64::MAX);
+        loop {
+            let (received, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
+            rx = back;
+            match received {
+                Ok(result) => return result.map_err(|e| to_pyerr(py, e)),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(PlanningError::new_err("the worker thread stopped without a result"));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            let mut stop = py.check_signals().err();
+            if stop.is_none() {
+                if let Some(callback) = progress {
+                    let now = ticks.get();
+                    if now != shown && now.1 > 0 {
+                        shown = now;
+                        stop = callback.call1(now).err();
+                    }
+                }
+            }
+            if let Some(err) = stop {
+                cancel.store(true, Ordering::Relaxed);
+                // Wait (without the GIL) for the worker to notice; its result is dropped.
+                let _ = py.detach(move || rx.recv());
+                return Err(err);
+            }
+        }
+    })
+}
+
+/// A scenario-style callback (`(done, total) -> keep going?`) over a [`Control`].
+pub fn keep_going(control: &Control) -> impl Fn(usize, usize) -> bool + Sync + '_ {
+    move |done, total| {
+        control.tick(done as u64, total as u64);
+        !control.cancelled()
+    }
 }
 
 /// [`guard`] with the GIL held (short work, or work that touches Python objects).

@@ -12,6 +12,8 @@
 mod assess;
 mod convert;
 mod county;
+mod debug;
+mod distributed;
 mod error;
 mod objectives;
 mod plan;
@@ -73,5 +75,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<assess::PyAssessment>()?;
     m.add_function(wrap_pyfunction!(assess::assess, m)?)?;
     m.add_function(wrap_pyfunction!(assess::sample_facts, m)?)?;
+    m.add_function(wrap_pyfunction!(debug::_debug_panic, m)?)?;
+    distributed::register(m)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 
 use super::county::PyCounty;
-use super::error::{attached, detached};
+use super::error::{attached, cancellable};
 use super::plan::{options, Limits, PyPlan, Reach};
 use crate::error::{Error, Result};
 use crate::plan::{self as core, PlanOptions};
@@ -47,7 +47,7 @@ fn cover_limit(p: Option<i64>, budget: Option<f64>) -> Result<CoverLimit> {
 #[pyfunction]
 #[pyo3(signature = (
     county, radius=2000.0, p=None, budget=None, by="villages", within_town=true,
-    fixed=None, forbidden=None, seed=0, time_limit=None, metric="straight", minutes=None
+    fixed=None, forbidden=None, seed=0, time_limit=None, metric="straight", minutes=None, *, progress=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn max_coverage(
@@ -64,6 +64,7 @@ pub fn max_coverage(
     time_limit: Option<f64>,
     metric: &str,
     minutes: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPlan> {
     let reach = Reach { metric, minutes };
     let (options, limit) = attached(py, || {
@@ -71,14 +72,14 @@ pub fn max_coverage(
         Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, limit))
     })?;
     let instance = &*county.get().inner;
-    detached(py, || core::plan_max_coverage(instance, &options, limit)).map(PyPlan::new)
+    cancellable(py, progress, |_| core::plan_max_coverage(instance, &options, limit)).map(PyPlan::new)
 }
 
 /// Least total village–centre distance with exactly `p` centres (see `villageplan.p_median`).
 #[pyfunction]
 #[pyo3(signature = (
     county, p, radius=2000.0, by="villages", within_town=true, fixed=None, forbidden=None, seed=0, time_limit=None,
-    metric="straight", minutes=None
+    metric="straight", minutes=None, *, progress=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn p_median(
@@ -94,20 +95,21 @@ pub fn p_median(
     time_limit: Option<f64>,
     metric: &str,
     minutes: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPlan> {
     let reach = Reach { metric, minutes };
     let (options, p) = attached(py, || {
         Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, count(p)?))
     })?;
     let instance = &*county.get().inner;
-    detached(py, || core::plan_p_median(instance, &options, p)).map(PyPlan::new)
+    cancellable(py, progress, |_| core::plan_p_median(instance, &options, p)).map(PyPlan::new)
 }
 
 /// Least largest village–centre distance with exactly `p` centres (see `villageplan.p_center`).
 #[pyfunction]
 #[pyo3(signature = (
     county, p, radius=2000.0, by="villages", within_town=true, fixed=None, forbidden=None, seed=0, time_limit=None,
-    metric="straight", minutes=None
+    metric="straight", minutes=None, *, progress=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn p_center(
@@ -123,11 +125,12 @@ pub fn p_center(
     time_limit: Option<f64>,
     metric: &str,
     minutes: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPlan> {
     let reach = Reach { metric, minutes };
     let (options, p) = attached(py, || {
         Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, count(p)?))
     })?;
     let instance = &*county.get().inner;
-    detached(py, || core::plan_p_center(instance, &options, p)).map(PyPlan::new)
+    cancellable(py, progress, |_| core::plan_p_center(instance, &options, p)).map(PyPlan::new)
 }

@@ -8,7 +8,7 @@ use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use super::convert::{py_repr, to_i64, Columns};
 use super::county::PyCounty;
-use super::error::{attached, detached};
+use super::error::{attached, cancellable, detached};
 use crate::error::{Error, Result};
 use crate::io;
 use crate::plan::{self as core, CapacityBy, CoverageBy, DistanceMetric, Goal, Plan, PlanObjective, PlanOptions};
@@ -488,7 +488,7 @@ pub(crate) fn options(
 #[pyo3(signature = (
     county, radius=2000.0, target=0.6, by="villages",
     within_town=true, objective="auto", fixed=None, forbidden=None, seed=0, time_limit=None,
-    capacity=None, capacity_by="households", max_villages=None, metric="straight", minutes=None
+    capacity=None, capacity_by="households", max_villages=None, metric="straight", minutes=None, *, progress=None
 ))]
 #[pyo3(name = "plan")]
 #[allow(clippy::too_many_arguments)]
@@ -509,6 +509,7 @@ pub fn plan_county(
     max_villages: Option<i64>,
     metric: &str,
     minutes: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPlan> {
     let limits = Limits { capacity, capacity_by, max_villages };
     let reach = Reach { metric, minutes };
@@ -516,7 +517,7 @@ pub fn plan_county(
         options(radius, target, by, within_town, objective, fixed, forbidden, seed, time_limit, limits, reach)
     })?;
     let instance = &*county.get().inner;
-    detached(py, || core::plan(instance, &options)).map(PyPlan::new)
+    cancellable(py, progress, |_| core::plan(instance, &options)).map(PyPlan::new)
 }
 
 /// The covering problem behind a plan, as arrays (see `villageplan.exact`).

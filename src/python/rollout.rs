@@ -9,7 +9,7 @@ use pyo3::types::PyDict;
 
 use super::convert::{to_i64, Columns};
 use super::county::PyCounty;
-use super::error::{attached, detached};
+use super::error::{attached, cancellable, detached, keep_going};
 use crate::error::{Error, Result};
 use crate::plan::{CoverageBy, Plan};
 use crate::rollout::{Budget, CostModel, Funding, Schedule, ScheduleMethod, ScheduleOptions, Source, DEFAULT_SHARES};
@@ -663,14 +663,9 @@ fn format_level(q: f64) -> String {
     }
 }
 
-/// Progress callback for long work: checks for Ctrl-C between blocks.
-fn check_signals(_done: usize, _total: usize) -> bool {
-    Python::attach(|py| py.check_signals().is_ok())
-}
-
 /// Monte Carlo simulation of a scenario on a county.
 #[pyfunction]
-#[pyo3(signature = (county, scenario, runs=1000, seed=1, plan=None))]
+#[pyo3(signature = (county, scenario, runs=1000, seed=1, plan=None, *, progress=None))]
 pub fn simulate(
     py: Python<'_>,
     county: &Bound<'_, PyCounty>,
@@ -678,6 +673,7 @@ pub fn simulate(
     runs: i64,
     seed: u64,
     plan: Option<&Bound<'_, PyAny>>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySimulation> {
     let runs = attached(py, || {
         usize::try_from(runs).map_err(|_| Error::param("runs", format!("runs must be 1 to 10000000, got {runs}")))
@@ -685,13 +681,15 @@ pub fn simulate(
     let instance = &*county.get().inner;
     let s = &scenario.get().inner;
     let plan_text = plan.map(core_plan).transpose()?;
-    detached(py, || {
+    // Ctrl-C and progress go through `cancellable`: the waiting thread checks for signals and
+    // forwards (runs done, runs) to `progress`; the callback below only reads the cancel flag.
+    cancellable(py, progress, |control| {
         s.validate()?;
         let p = match &plan_text {
             Some(t) => Plan::from_json(t)?,
             None => crate::plan::plan(instance, &s.plan_options())?,
         };
-        scenario::simulate_with(&p, s, runs, seed, Some(&check_signals))
+        scenario::simulate_with(&p, s, runs, seed, Some(&keep_going(control)))
     })
     .map(|inner| PySimulation { inner })
 }
@@ -733,6 +731,7 @@ fn curve_columns<'py>(py: Python<'py>, rows: &[CurveRow]) -> PyResult<Bound<'py,
 
 /// Radius × target × yearly budget grid: plan and schedule each, as columns.
 #[pyfunction]
+#[pyo3(signature = (county, scenario, radius, target, budget, *, progress=None))]
 pub fn sweep<'py>(
     py: Python<'py>,
     county: &Bound<'py, PyCounty>,
@@ -740,10 +739,13 @@ pub fn sweep<'py>(
     radius: Vec<f64>,
     target: Vec<f64>,
     budget: Vec<f64>,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let instance = &*county.get().inner;
     let s = &scenario.get().inner;
-    let rows = detached(py, || scenario::sweep(instance, s, &radius, &target, &budget, Some(&check_signals)))?;
+    let rows = cancellable(py, progress, |control| {
+        scenario::sweep(instance, s, &radius, &target, &budget, Some(&keep_going(control)))
+    })?;
     sweep_columns(py, &rows)
 }
 
@@ -757,7 +759,7 @@ pub fn cost_curve<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let instance = &*county.get().inner;
     let s = &scenario.get().inner;
-    let rows = detached(py, || scenario::cost_curve(instance, s, &targets))?;
+    let rows = cancellable(py, None, |_| scenario::cost_curve(instance, s, &targets))?;
     curve_columns(py, &rows)
 }
 
@@ -771,7 +773,7 @@ pub fn cheapest_plans<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let instance = &*county.get().inner;
     let s = &scenario.get().inner;
-    let rows = detached(py, || scenario::cheapest_plans(instance, s, &targets))?;
+    let rows = cancellable(py, None, |_| scenario::cheapest_plans(instance, s, &targets))?;
     curve_columns(py, &rows)
 }
 

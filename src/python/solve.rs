@@ -4,7 +4,7 @@ use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use super::convert::{opt_vec, py_repr};
-use super::error::{attached, detached};
+use super::error::{attached, cancellable, detached};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
 use crate::solve::{self as core, CoverLimit, CoverProblem, SolveOptions};
@@ -179,7 +179,7 @@ fn cover_problem<'a>(
 
 /// Maximal coverage on a matrix (see `villageplan.solve.max_coverage`).
 #[pyfunction]
-#[pyo3(signature = (costs, radius, p=None, budget=None, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None, csc=None))]
+#[pyo3(signature = (costs, radius, p=None, budget=None, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None, csc=None, *, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn solve_max_coverage(
     py: Python<'_>,
@@ -194,6 +194,7 @@ pub fn solve_max_coverage(
     seed: u64,
     time_limit: Option<f64>,
     csc: Option<CscArgs<'_>>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySolution> {
     let input = attached(py, || MatrixInput::new(costs, csc))?;
     let n = input.rows();
@@ -203,7 +204,7 @@ pub fn solve_max_coverage(
         (None, Some(b)) => Ok(CoverLimit::Budget(b)),
         _ => Err(Error::param("p", "give exactly one of p (number of sites) and budget")),
     })?;
-    detached(py, move || {
+    cancellable(py, progress, move |_| {
         let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         core::max_coverage(&problem, limit, &SolveOptions { seed, time_limit })
@@ -213,7 +214,7 @@ pub fn solve_max_coverage(
 
 /// Least-cost cover of a share of the rows (see `villageplan.solve.set_cover`).
 #[pyfunction]
-#[pyo3(signature = (costs, radius, share=1.0, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None, csc=None))]
+#[pyo3(signature = (costs, radius, share=1.0, site_costs=None, weights=None, fixed=None, forbidden=None, seed=0, time_limit=None, csc=None, *, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn solve_set_cover(
     py: Python<'_>,
@@ -227,11 +228,12 @@ pub fn solve_set_cover(
     seed: u64,
     time_limit: Option<f64>,
     csc: Option<CscArgs<'_>>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySolution> {
     let input = attached(py, || MatrixInput::new(costs, csc))?;
     let n = input.rows();
     let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
-    detached(py, move || {
+    cancellable(py, progress, move |_| {
         let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         core::target_coverage(&problem, share, &SolveOptions { seed, time_limit })
@@ -241,7 +243,7 @@ pub fn solve_set_cover(
 
 /// p-median on a matrix (see `villageplan.solve.p_median`).
 #[pyfunction]
-#[pyo3(signature = (costs, p, weights=None, fixed=None, forbidden=None, radius=None, unserved_cost=None, seed=0, time_limit=None))]
+#[pyo3(signature = (costs, p, weights=None, fixed=None, forbidden=None, radius=None, unserved_cost=None, seed=0, time_limit=None, *, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn solve_p_median(
     py: Python<'_>,
@@ -254,10 +256,11 @@ pub fn solve_p_median(
     unserved_cost: Option<f64>,
     seed: u64,
     time_limit: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySolution> {
     let (data, n, m) = matrix(&costs);
     let weights = opt_vec(weights.as_ref());
-    detached(py, move || {
+    cancellable(py, progress, move |_| {
         let matrix = core::CostMatrix::new(data, n, m)?;
         let mut median =
             core::MedianOptions::default().fixed(fixed.unwrap_or_default()).forbidden(forbidden.unwrap_or_default());
@@ -278,7 +281,8 @@ pub fn solve_p_median(
 
 /// Vertex p-center on a matrix (see `villageplan.solve.p_center`).
 #[pyfunction]
-#[pyo3(signature = (costs, p, fixed=None, forbidden=None, seed=0, time_limit=None))]
+#[pyo3(signature = (costs, p, fixed=None, forbidden=None, seed=0, time_limit=None, *, progress=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn solve_p_center(
     py: Python<'_>,
     costs: PyReadonlyArray2<'_, f64>,
@@ -287,9 +291,10 @@ pub fn solve_p_center(
     forbidden: Option<Vec<u32>>,
     seed: u64,
     time_limit: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySolution> {
     let (data, n, m) = matrix(&costs);
-    detached(py, move || {
+    cancellable(py, progress, move |_| {
         let matrix = core::CostMatrix::new(data, n, m)?;
         let center =
             core::CenterOptions::default().fixed(fixed.unwrap_or_default()).forbidden(forbidden.unwrap_or_default());

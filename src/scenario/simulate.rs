@@ -219,6 +219,94 @@ pub fn simulate_with(
     Ok(Simulation { scenario: scenario.clone(), seed, n_centres: plan.communities.len(), schedule, runs: results })
 }
 
+/// Runs `first .. first + runs` of [`simulate_with`]: the same runs, with the same run indices
+/// and seeds ([`run_seed`]`(seed, k)`), so that the chunks of a split simulation, joined with
+/// [`Simulation::concat`], equal the simulation done in one go. For spreading one county's runs
+/// over many machines (`villageplan.distributed`).
+///
+/// # Errors
+/// As [`simulate_with`]; [`Error::InvalidInput`] naming `first` when `first + runs` exceeds
+/// [`MAX_RUNS`].
+///
+/// # Examples
+/// ```
+/// use villageplan::prelude::*;
+/// use villageplan::scenario::simulate::{simulate_range, simulate_with, Simulation};
+/// let county = sample_county(2008)?;
+/// let s = Scenario::default();
+/// let p = plan(&county, &s.plan_options())?;
+/// let whole = simulate_with(&p, &s, 300, 7, None)?;
+/// let parts = vec![simulate_range(&p, &s, 0, 120, 7, None)?, simulate_range(&p, &s, 120, 180, 7, None)?];
+/// assert_eq!(Simulation::concat(parts)?, whole);
+/// # Ok::<(), villageplan::error::Error>(())
+/// ```
+pub fn simulate_range(
+    plan: &Plan,
+    scenario: &Scenario,
+    first: usize,
+    runs: usize,
+    seed: u64,
+    progress: Option<Progress<'_>>,
+) -> Result<Simulation> {
+    scenario.validate()?;
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(Error::param("runs", format!("runs must be 1 to {MAX_RUNS}, got {runs}; 1000 is usual")));
+    }
+    let end = first.checked_add(runs).filter(|&e| e <= MAX_RUNS).ok_or_else(|| {
+        Error::param("first", format!("first + runs must be at most {MAX_RUNS}, got {first} + {runs}"))
+    })?;
+    let options = crate::rollout::ScheduleOptions { target: Some(scenario.target), method: ScheduleMethod::Auto };
+    let schedule = Schedule::build_with(plan, &scenario.budget, &scenario.costs, &options)?;
+    let model = Model::new(plan, scenario);
+    let mut results = Vec::with_capacity(runs);
+    let mut start = first;
+    while start < end {
+        let stop = (start + BLOCK).min(end);
+        let block: Vec<RunResult> =
+            (start..stop).into_par_iter().map(|r| model.run(r, run_seed(seed, r as u64))).collect();
+        results.extend(block);
+        start = stop;
+        if let Some(f) = progress {
+            if !f(start - first, runs) {
+                return Err(Error::Cancelled);
+            }
+        }
+    }
+    Ok(Simulation { scenario: scenario.clone(), seed, n_centres: plan.communities.len(), schedule, runs: results })
+}
+
+impl Simulation {
+    /// Join the chunks of one simulation made by [`simulate_range`], in any order, into the
+    /// simulation made in one go.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `parts` when there are none, when they differ in scenario,
+    /// seed or plan, or when their runs do not make one unbroken range from run 0.
+    pub fn concat(mut parts: Vec<Simulation>) -> Result<Simulation> {
+        let bad = |why: String| Error::param("parts", why);
+        parts.retain(|p| !p.runs.is_empty());
+        parts.sort_by_key(|p| p.runs[0].run);
+        let mut iter = parts.into_iter();
+        let mut out = iter.next().ok_or_else(|| bad("give at least one non-empty simulation".into()))?;
+        for p in iter {
+            if p.scenario != out.scenario
+                || p.seed != out.seed
+                || p.n_centres != out.n_centres
+                || p.schedule != out.schedule
+            {
+                return Err(bad(
+                    "the simulations differ in scenario, seed or plan; join chunks of one simulation".into()
+                ));
+            }
+            out.runs.extend(p.runs);
+        }
+        if let Some(k) = out.runs.iter().enumerate().position(|(k, r)| r.run != k) {
+            return Err(bad(format!("the runs do not make one unbroken range from run 0: run {k} is missing")));
+        }
+        Ok(out)
+    }
+}
+
 /// What every run shares: the plan's communities, split, and the scenario.
 struct Model<'a> {
     plan: &'a Plan,

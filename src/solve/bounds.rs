@@ -34,8 +34,10 @@ pub fn knapsack_cover_bound(problem: &CoverProblem<'_>, covered: &[bool], need: 
             (g > 0.0).then_some((g, problem.costs[s]))
         })
         .collect();
-    // Best ratio first: free sites first, then by weight per unit cost.
-    items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)).then(b.0.total_cmp(&a.0)));
+    // Best ratio first: free sites first, then by weight per unit cost. The ratio is a key per
+    // item (g > 0 here; cost 0 gives +inf), so the order is total.
+    let ratio = |&(g, c): &(f64, f64)| g / c;
+    items.sort_by(|a, b| ratio(b).total_cmp(&ratio(a)).then(b.0.total_cmp(&a.0)));
     let mut left = need;
     let mut cost = 0.0;
     for (g, c) in items {
@@ -189,9 +191,13 @@ pub fn lagrangian_cover(
             }
         }
         // Village part: cheapest weight `need` at prices λ.
+        // Price per unit weight as a key per village, so that the order is total (comparing
+        // λ_a·w_b with λ_b·w_a is not when some weights are 0, e.g. villages of population 0
+        // under a population target); weight-0 villages, which never count, go last.
+        let price = |v: usize| if w[v] > 0.0 { lambda[v] / w[v] } else { f64::INFINITY };
         let by_price = |&a: &u32, &b: &u32| {
             let (a, b) = (a as usize, b as usize);
-            (lambda[a] * w[b]).total_cmp(&(lambda[b] * w[a])).then(a.cmp(&b))
+            price(a).total_cmp(&price(b)).then(a.cmp(&b))
         };
         let mut left = if unit { (res.need - 1e-9).ceil() } else { res.need };
         if unit && (left as usize) < order.len() && left >= 1.0 {

@@ -1,5 +1,3 @@
-use std::time::Instant;
-
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -7,10 +5,11 @@ use rayon::prelude::*;
 use super::cover_state::CoverState;
 use super::problem::CoverProblem;
 use crate::coverage::Coverage;
+use crate::progress::Stop;
 
 /// Budget and seeding of a local search.
 #[derive(Debug, Clone)]
-pub(crate) struct SearchParams {
+pub(crate) struct SearchParams<'a> {
     /// Iterations per chain.
     pub iterations: usize,
     /// Independent chains, run in parallel; their number is fixed (not the thread count), so the
@@ -18,14 +17,14 @@ pub(crate) struct SearchParams {
     pub chains: usize,
     /// Base seed; chain `k` uses a stream derived from `(seed, k)`.
     pub seed: u64,
-    /// Wall-clock deadline; reaching it ends the search early.
-    pub deadline: Option<Instant>,
+    /// Wall-clock deadline and cancel flag; reaching either ends the search early.
+    pub deadline: Stop<'a>,
 }
 
-impl SearchParams {
+impl<'a> SearchParams<'a> {
     /// Iterations scaled to the instance: about 2·10⁸ elementary steps per chain, at least 50 and at
     /// most 4,000 iterations.
-    pub fn scaled(coverage: &Coverage, seed: u64, deadline: Option<Instant>) -> Self {
+    pub fn scaled(coverage: &Coverage, seed: u64, deadline: Stop<'a>) -> Self {
         let work = (coverage.n_pairs() + coverage.n_sites() + 1) as f64;
         let iterations = (2.0e8 / work).clamp(50.0, 4000.0) as usize;
         SearchParams { iterations, chains: 4, seed, deadline }
@@ -61,7 +60,7 @@ pub(crate) fn improve_target(
     start: &[u32],
     need: f64,
     bound: f64,
-    params: &SearchParams,
+    params: &SearchParams<'_>,
 ) -> SearchResult {
     let results: Vec<SearchResult> = (0..params.chains)
         .into_par_iter()
@@ -98,7 +97,7 @@ fn target_chain(
     start: &[u32],
     need: f64,
     bound: f64,
-    params: &SearchParams,
+    params: &SearchParams<'_>,
     seed: u64,
 ) -> SearchResult {
     let fixed = p.fixed_mask();
@@ -119,9 +118,12 @@ fn target_chain(
         if best_cost <= bound + tol {
             break;
         }
-        if params.deadline.is_some_and(|d| Instant::now() >= d) {
+        if params.deadline.reached() {
             timed_out = true;
             break;
+        }
+        if it % 8 == 0 {
+            params.deadline.tick(it as u64, params.iterations as u64);
         }
         iterations += 1;
         let mut movable: Vec<usize> = candidates.iter().copied().filter(|&s| st.open[s]).collect();

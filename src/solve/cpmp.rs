@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::pmedian::{deadline_of, p_median};
 use super::{CostMatrix, Sense, Solution, SolveOptions};
 use crate::error::{Error, Location, Result};
+use crate::progress::{Control, Stop};
 
 /// Number of independent iterated-local-search starts (fixed, so results do not depend on the
 /// thread count).
@@ -104,7 +105,8 @@ pub fn capacitated_p_median(
     options: &SolveOptions,
 ) -> Result<Solution> {
     let start = Instant::now();
-    let deadline = deadline_of(start, options)?;
+    let control = Control::current();
+    let deadline = deadline_of(start, options, &control)?;
     let n = costs.n_demand();
     let m = costs.n_sites();
     check_inputs(n, m, p, demand, capacity)?;
@@ -153,7 +155,8 @@ pub fn capacitated_p_median(
     // Capacitated Lagrangian bound, started from the heuristic's assignment costs.
     let init: Vec<f64> = (0..n).map(|i| ev.c[i * m + meds[assign[i]]]).collect();
     let kb = knapsack_bound(&ev, objective, &init, lagrangian_iterations(n), deadline);
-    timed_out |= deadline.is_some_and(|d| Instant::now() >= d);
+    timed_out |= deadline.reached();
+    control.check()?;
     let integral = costs.is_integral();
     let kb = if integral { (kb - 1e-6 * kb.abs().max(1.0)).ceil() } else { kb - 1e-9 * kb.abs().max(1.0) };
     let bound = if integral { bound.ceil() } else { bound };
@@ -463,13 +466,13 @@ impl Evaluator<'_> {
     }
 
     /// First-improvement swap local search on the median set.
-    fn local_search(&self, mut st: State, evals: &mut u64, deadline: Option<Instant>) -> (State, bool) {
+    fn local_search(&self, mut st: State, evals: &mut u64, deadline: Stop<'_>) -> (State, bool) {
         loop {
             let cands = self.candidates(&st);
             let mut improved = false;
             'outer: for (t, list) in cands.iter().enumerate() {
                 for &s in list {
-                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                    if deadline.reached() {
                         return (st, true);
                     }
                     let mut meds = st.meds.clone();
@@ -496,14 +499,14 @@ impl Evaluator<'_> {
 /// knapsack `min Σ_i (c_ij − λ_i) x_ij, Σ_i d_i x_ij ≤ Q_j` — here its LP relaxation (Dantzig
 /// 1957), which keeps the bound valid — and the `p` smallest knapsack values are taken. The
 /// multipliers follow subgradient steps (Held, Wolfe & Crowder 1974) against `upper`.
-fn knapsack_bound(ev: &Evaluator, upper: f64, init: &[f64], max_iter: usize, deadline: Option<Instant>) -> f64 {
+fn knapsack_bound(ev: &Evaluator, upper: f64, init: &[f64], max_iter: usize, deadline: Stop<'_>) -> f64 {
     let (n, m) = (ev.n, ev.m);
     let mut lambda = init.to_vec();
     let mut best = f64::NEG_INFINITY;
     let mut alpha = 2.0;
     let mut stall = 0;
     for _ in 0..max_iter {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if deadline.reached() {
             break;
         }
         // Per site: knapsack value and the fractional x it takes.
@@ -582,14 +585,7 @@ struct StartResult {
 }
 
 /// Iterated local search from `init` (half of it replaced at random unless `index` is 0).
-fn ils(
-    ev: &Evaluator,
-    init: &[usize],
-    index: usize,
-    seed: u64,
-    iters: usize,
-    deadline: Option<Instant>,
-) -> StartResult {
+fn ils(ev: &Evaluator, init: &[usize], index: usize, seed: u64, iters: usize, deadline: Stop<'_>) -> StartResult {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut evaluations = 0u64;
     let k = init.len();
@@ -612,7 +608,7 @@ fn ils(
             start = Some(s);
             break;
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if deadline.reached() {
             return StartResult { best: None, evaluations, timed_out: true };
         }
         // Replace a median by a site of larger capacity, then random ones.
@@ -633,7 +629,7 @@ fn ils(
     let (mut best, mut timed_out) = ev.local_search(start, &mut evaluations, deadline);
     let mut r = 1usize;
     for _ in 0..iters {
-        if timed_out || deadline.is_some_and(|d| Instant::now() >= d) {
+        if timed_out || deadline.reached() {
             timed_out = true;
             break;
         }

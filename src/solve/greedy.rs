@@ -7,6 +7,7 @@ use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
 use super::{Sense, Solution, SolveOptions};
 use crate::error::{Error, Result};
+use crate::progress::{Control, Stop};
 
 /// A heap entry: a site and its (possibly stale) gain-per-cost key. Ties go to the lower index,
 /// so the result never depends on heap internals or threads.
@@ -105,6 +106,7 @@ pub fn check_share(share: f64) -> Result<()> {
 /// ```
 pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOptions) -> Result<Solution> {
     let start = Instant::now();
+    let control = Control::current();
     check_share(share)?;
     problem.validate()?;
     let cov = problem.coverage;
@@ -158,13 +160,14 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
         iterations += lag.iterations;
         bound_lagrangian = lag.bound;
     }
+    control.check()?;
     let bound = bound.max(bound_lagrangian);
     // Improve the greedy plan by iterated local search unless it is already proven optimal.
     let mut timed_out = false;
     let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) {
         let by_village = cov.transpose();
         let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
-        let params = SearchParams::scaled(cov, options.seed, deadline);
+        let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let found = improve_target(problem, &by_village, &open, need, bound, &params);
         iterations += found.iterations;
         timed_out = found.timed_out;
@@ -179,6 +182,7 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     } else {
         (open, objective)
     };
+    control.check()?;
     let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out);
     sol.assignment = crate::group::assign_nearest(cov, &sol.open)
         .into_iter()

@@ -15,11 +15,10 @@
 //! Polyak step sizes `t = α (target − L) / ‖g‖²` with α halved after a run of non-improving
 //! iterations (Held, Wolfe & Crowder 1974).
 
-use std::time::Instant;
-
 use rayon::prelude::*;
 
 use super::local_search::MedianInstance;
+use crate::progress::Stop;
 
 /// Rows per work item of the p-median subgradient evaluation (fixed, so the sums do not depend
 /// on the thread count).
@@ -259,7 +258,7 @@ impl<'a> MedianDual<'a> {
         max_iter: u64,
         patience: u32,
         min_alpha: f64,
-        deadline: Option<Instant>,
+        deadline: Stop<'_>,
         mut heuristic: impl FnMut(&DualPoint, u64) -> Option<f64>,
     ) {
         let mut stale = 0u32;
@@ -307,8 +306,11 @@ impl<'a> MedianDual<'a> {
             for (l, g) in self.lambda.iter_mut().zip(&self.grad) {
                 *l += t * g;
             }
-            if self.iterations % 32 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
-                return;
+            if self.iterations % 32 == 0 {
+                deadline.tick(self.iterations, max_iter);
+                if deadline.reached() {
+                    return;
+                }
             }
             // Stagnation: over the last 100 iterations the bound closed < 1% of what it still needs.
             if self.iterations % 100 == 0 {
@@ -408,7 +410,7 @@ impl CoverDual {
     /// Subgradient optimisation of the set-cover bound, trying to push it above `p` (the
     /// question is whether `p` columns can cover every row). Returns the best bound found; stops
     /// as soon as it exceeds `p` (infeasible) or when the step factor has shrunk.
-    pub fn run(&mut self, sets: &CoverSets, p: usize, max_iter: u64, deadline: Option<Instant>) -> f64 {
+    pub fn run(&mut self, sets: &CoverSets, p: usize, max_iter: u64, deadline: Stop<'_>) -> f64 {
         let (n, m) = (sets.n_rows, sets.n_cols);
         let mut grad = vec![0.0; n];
         let mut alpha = 1.0;
@@ -458,7 +460,7 @@ impl CoverDual {
             for (x, g) in self.u.iter_mut().zip(&grad) {
                 *x = (*x + t * g).max(0.0);
             }
-            if it % 32 == 31 && deadline.is_some_and(|d| Instant::now() >= d) {
+            if it % 32 == 31 && deadline.reached() {
                 break;
             }
         }
@@ -490,7 +492,7 @@ mod tests {
             for _ in 0..5 {
                 let pt = d.evaluate();
                 out.push((pt.value.to_bits(), pt.open, d.grad.clone()));
-                d.run(&mut ub, 3, 10, 1e-3, None, |_, _| None);
+                d.run(&mut ub, 3, 10, 1e-3, Stop::never(), |_, _| None);
             }
             out
         };

@@ -15,7 +15,7 @@
 //! made incremental by Resende & Werneck). Each row's candidate sites are pre-sorted by cost, so a
 //! row's contribution touches only the sites closer than `d2(u)`.
 
-use std::time::Instant;
+use crate::progress::Stop;
 
 const NONE: u32 = u32::MAX;
 
@@ -358,7 +358,7 @@ impl<'a> SwapSearch<'a> {
 
     /// Apply best-improvement swaps until none saves more than a relative 1e-12 (or the deadline
     /// passes). Returns the number of swaps made.
-    pub fn descend(&mut self, deadline: Option<Instant>) -> u64 {
+    pub fn descend(&mut self, deadline: Stop<'_>) -> u64 {
         let mut made = 0u64;
         loop {
             let tol = 1e-12 * self.cost().abs().max(1.0);
@@ -369,7 +369,7 @@ impl<'a> SwapSearch<'a> {
                 }
                 _ => break,
             }
-            if made % 16 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+            if made % 16 == 0 && deadline.reached() {
                 break;
             }
         }
@@ -460,7 +460,7 @@ mod tests {
         let inst = line_instance(10, 2);
         let mut ls = SwapSearch::new(&inst);
         ls.load(&[0, 1]);
-        ls.descend(None);
+        ls.descend(Stop::never());
         // {1, 6} costs 13 and no single swap improves it (the optimum {2, 7} needs two).
         assert_eq!((ls.solution(), ls.cost()), (vec![1, 6], 13.0));
         let mut open = vec![false; 10];

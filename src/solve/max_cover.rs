@@ -12,6 +12,7 @@ use super::problem::CoverProblem;
 use super::{Sense, Solution, SolveOptions};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
+use crate::progress::{Control, Stop};
 
 /// What a maximal-coverage solution may spend.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -78,6 +79,7 @@ impl CoverLimit {
 /// ```
 pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &SolveOptions) -> Result<Solution> {
     let start = Instant::now();
+    let control = Control::current();
     problem.validate()?;
     let fixed = problem.fixed_mask();
     let n_fixed = problem.fixed.len();
@@ -123,7 +125,7 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
     let mut timed_out = false;
     let (open, _) = if greedy_value < bound - 1e-9 * bound.abs().max(1.0) {
         let deadline = options.time_limit.map(|t| start + Duration::from_secs_f64(t.max(0.0)));
-        let params = SearchParams::scaled(cov, options.seed, deadline);
+        let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let results: Vec<(f64, Vec<u32>, u64, bool)> = (0..params.chains)
             .into_par_iter()
             .map(|k| {
@@ -266,7 +268,7 @@ fn max_chain(
     start: &[u32],
     limit: CoverLimit,
     bound: f64,
-    params: &SearchParams,
+    params: &SearchParams<'_>,
     seed: u64,
 ) -> (f64, Vec<u32>, u64, bool) {
     // Variable neighbourhood search (Mladenović & Hansen 1997): shake by k random swaps,
@@ -280,11 +282,12 @@ fn max_chain(
     let k_max = 4;
     let mut k = 1;
     let rounds = (params.iterations / 20).max(20);
-    for _ in 0..rounds {
+    for round in 0..rounds {
         if best.0 >= bound - tol {
             break;
         }
-        if params.deadline.is_some_and(|d| Instant::now() >= d) {
+        params.deadline.tick(round as u64, rounds as u64);
+        if params.deadline.reached() {
             timed_out = true;
             break;
         }
@@ -406,7 +409,19 @@ pub fn lagrangian_max_cover(
             }
             CoverLimit::Budget(b) => {
                 let c = &problem.costs;
-                values.sort_by(|x, y| (y.0 * c[x.1 as usize]).total_cmp(&(x.0 * c[y.1 as usize])).then(x.1.cmp(&y.1)));
+                // Value per unit cost as a key per site, so that the order is total (cross
+                // products are not when some costs or values are 0); free sites with value first.
+                let ratio = |&(a, s): &(f64, u32)| {
+                    let cs = c[s as usize];
+                    if cs > 0.0 {
+                        a / cs
+                    } else if a > 0.0 {
+                        f64::INFINITY
+                    } else {
+                        0.0
+                    }
+                };
+                values.sort_by(|x, y| ratio(y).total_cmp(&ratio(x)).then(x.1.cmp(&y.1)));
                 let mut left = b;
                 for &(a, s) in &values {
                     if a <= 0.0 {

@@ -11,6 +11,7 @@ use super::matrix::CostMatrix;
 use super::pmedian::{check_p, check_sites, deadline_of};
 use super::{Sense, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
+use crate::progress::{Control, Stop};
 
 const NONE: u32 = u32::MAX;
 
@@ -149,7 +150,8 @@ pub fn p_center(costs: &CostMatrix, p: usize, options: &SolveOptions) -> Result<
 /// ```
 pub fn p_center_with(costs: &CostMatrix, p: usize, center: &CenterOptions, options: &SolveOptions) -> Result<Solution> {
     let start = Instant::now();
-    let deadline = deadline_of(start, options)?;
+    let control = Control::current();
+    let deadline = deadline_of(start, options, &control)?;
     let effort = center.effort;
     if !(effort.is_finite() && effort > 0.0) {
         return Err(Error::param("effort", format!("effort must be a finite number > 0, got {effort}")));
@@ -175,6 +177,7 @@ pub fn p_center_with(costs: &CostMatrix, p: usize, center: &CenterOptions, optio
     let problem = Center::new(costs, p, fixed, allowed, trivial);
     let mut search = Search::new(&problem, options.seed, effort, deadline);
     search.run();
+    control.check()?;
     search.finish(start)
 }
 
@@ -418,12 +421,12 @@ struct CoverBnb<'a> {
     rowbits: Vec<u64>,
     nodes: u64,
     limit: u64,
-    deadline: Option<Instant>,
+    deadline: Stop<'a>,
     found: Option<Vec<u32>>,
 }
 
 impl<'a> CoverBnb<'a> {
-    fn new(sets: &'a CoverSets, limit: u64, deadline: Option<Instant>) -> Self {
+    fn new(sets: &'a CoverSets, limit: u64, deadline: Stop<'a>) -> Self {
         let (n, m) = (sets.n_rows, sets.n_cols);
         let (wr, wc) = (words(n), words(m));
         let mut rowbits = vec![0u64; n * wc];
@@ -456,7 +459,7 @@ impl<'a> CoverBnb<'a> {
         u: &mut [f64],
     ) -> Option<bool> {
         self.nodes += 1;
-        if self.nodes > self.limit || (self.nodes % 256 == 0 && self.deadline.is_some_and(|d| Instant::now() >= d)) {
+        if self.nodes > self.limit || (self.nodes % 256 == 0 && self.deadline.reached()) {
             return None;
         }
         let (n, wc, wr) = (self.sets.n_rows, self.wc, self.wr);
@@ -749,7 +752,7 @@ impl<'a> CoverSearch<'a> {
     }
 
     /// Search until every row is covered (true) or `max_steps` pass.
-    fn run(&mut self, rng: &mut ChaCha8Rng, max_steps: u64, deadline: Option<Instant>) -> bool {
+    fn run(&mut self, rng: &mut ChaCha8Rng, max_steps: u64, deadline: Stop<'_>) -> bool {
         let sets = self.sets;
         let mut touched: Vec<u32> = Vec::new();
         for _ in 0..max_steps {
@@ -760,7 +763,7 @@ impl<'a> CoverSearch<'a> {
                 return false;
             }
             self.steps += 1;
-            if self.steps % 1024 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+            if self.steps % 1024 == 0 && deadline.reached() {
                 return false;
             }
             let i = self.uncovered[rng.random_range(0..self.uncovered.len())] as usize;
@@ -834,7 +837,7 @@ struct Search<'a, 'b> {
     c: &'a Center<'b>,
     seed: u64,
     effort: f64,
-    deadline: Option<Instant>,
+    deadline: Stop<'a>,
     /// Best open sites and the index of their radius.
     best: Vec<u32>,
     hi: usize,
@@ -849,7 +852,7 @@ struct Search<'a, 'b> {
 }
 
 impl<'a, 'b> Search<'a, 'b> {
-    fn new(c: &'a Center<'b>, seed: u64, effort: f64, deadline: Option<Instant>) -> Self {
+    fn new(c: &'a Center<'b>, seed: u64, effort: f64, deadline: Stop<'a>) -> Self {
         let best = farthest_first(c);
         let hi = c.index_of(c.radius_of(&best));
         Self {
@@ -869,7 +872,7 @@ impl<'a, 'b> Search<'a, 'b> {
     }
 
     fn timed(&mut self) -> bool {
-        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+        if self.deadline.reached() {
             self.timed_out = true;
         }
         self.timed_out
@@ -1219,7 +1222,7 @@ mod tests {
                 true
             } else {
                 let kr = k - red.forced.len();
-                let mut bnb = CoverBnb::new(&red.sets, u64::MAX, None);
+                let mut bnb = CoverBnb::new(&red.sets, u64::MAX, Stop::never());
                 let r = bnb.solve(kr, &vec![0.0; red.sets.n_rows]);
                 if let Some(found) = &bnb.found {
                     let mut mask = 0u32;

@@ -11,6 +11,7 @@ use super::local_search::{MedianInstance, SwapSearch};
 use super::matrix::CostMatrix;
 use super::{Sense, Solution, SolveOptions, Status};
 use crate::error::{Error, Location, Result};
+use crate::progress::{Control, Stop};
 
 /// Independent searches per round of the multi-start phase. Fixed (not the thread count), so
 /// results never depend on `RAYON_NUM_THREADS`.
@@ -197,21 +198,24 @@ pub fn p_median_with(
     options: &SolveOptions,
 ) -> Result<Solution> {
     let start = Instant::now();
-    let deadline = deadline_of(start, options)?;
+    let control = Control::current();
+    let deadline = deadline_of(start, options, &control)?;
     let prep = prepare(costs, p, weights, median)?;
     let out = search(&prep.inst, prep.integral, options.seed, effort_of(median)?, deadline);
+    control.check()?;
     finish(costs, &prep, out, start)
 }
 
 /// The deadline implied by `options.time_limit`.
-pub(crate) fn deadline_of(start: Instant, options: &SolveOptions) -> Result<Option<Instant>> {
-    match options.time_limit {
-        None => Ok(None),
+pub(crate) fn deadline_of<'a>(start: Instant, options: &SolveOptions, control: &'a Control) -> Result<Stop<'a>> {
+    let at = match options.time_limit {
+        None => None,
         Some(t) if t.is_nan() || t < 0.0 => {
-            Err(Error::param("time_limit", format!("time limit must be ≥ 0 seconds, got {t}")))
+            return Err(Error::param("time_limit", format!("time limit must be ≥ 0 seconds, got {t}")));
         }
-        Some(t) => Ok(Duration::try_from_secs_f64(t).ok().and_then(|d| start.checked_add(d))),
-    }
+        Some(t) => Duration::try_from_secs_f64(t).ok().and_then(|d| start.checked_add(d)),
+    };
+    Ok(Stop::new(at, control))
 }
 
 fn effort_of(median: &MedianOptions) -> Result<f64> {
@@ -442,13 +446,7 @@ fn stream_seed(seed: u64, tag: u64, k: u64) -> u64 {
 }
 
 /// Iterated local search with VNS shaking from `start`: returns (cost, sites, moves).
-fn ils(
-    inst: &MedianInstance,
-    start: &[u32],
-    seed: u64,
-    iters: usize,
-    deadline: Option<Instant>,
-) -> (f64, Vec<u32>, u64) {
+fn ils(inst: &MedianInstance, start: &[u32], seed: u64, iters: usize, deadline: Stop<'_>) -> (f64, Vec<u32>, u64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut ls = SwapSearch::new(inst);
     ls.load(start);
@@ -463,7 +461,7 @@ fn ils(
     let kmax = free_open.min(free_closed).clamp(1, 12);
     let mut k = 1;
     for _ in 0..iters {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if deadline.reached() {
             break;
         }
         for _ in 0..k {
@@ -501,8 +499,8 @@ fn sorted(mut v: Vec<u32>) -> Vec<u32> {
 }
 
 /// The whole search on a prepared instance.
-fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadline: Option<Instant>) -> Outcome {
-    let timed = || deadline.is_some_and(|d| Instant::now() >= d);
+fn search(inst: &MedianInstance, integral: bool, seed: u64, effort: f64, deadline: Stop<'_>) -> Outcome {
+    let timed = || deadline.reached();
     let mut iterations = 0u64;
     // Stage 1: greedy + local search.
     let mut ls = SwapSearch::new(inst);
@@ -605,7 +603,7 @@ fn tree_search(
     inst: &MedianInstance,
     dual: &MedianDual<'_>,
     effort: f64,
-    deadline: Option<Instant>,
+    deadline: Stop<'_>,
     ub: &mut f64,
     best: &mut Vec<u32>,
     ls: &mut SwapSearch<'_>,
@@ -636,7 +634,7 @@ fn branch_and_bound(
     ub: &mut f64,
     best: &mut Vec<u32>,
     limit: f64,
-    deadline: Option<Instant>,
+    deadline: Stop<'_>,
     ls: &mut SwapSearch<'_>,
 ) -> (bool, u64, u64) {
     /// An open node: its fixings, warm-start multipliers and inherited bound.
@@ -658,7 +656,7 @@ fn branch_and_bound(
     let mut work = 0.0;
     let mut tried: std::collections::HashSet<Vec<u32>> = std::collections::HashSet::new();
     while let Some(node) = stack.pop() {
-        if work >= limit || deadline.is_some_and(|t| Instant::now() >= t) {
+        if work >= limit || deadline.reached() {
             return (false, nodes, its);
         }
         nodes += 1;
@@ -917,12 +915,13 @@ mod tests {
             // A weak root (a few iterations) and a poor incumbent, so the tree does the work.
             let mut dual = MedianDual::new(inst, vec![0.0; n], prep.integral);
             let mut ub = f64::INFINITY;
-            dual.run(&mut ub, 3, 10, 1e-3, None, |_, _| None);
+            dual.run(&mut ub, 3, 10, 1e-3, Stop::never(), |_, _| None);
             let mut ls = SwapSearch::new(inst);
             let mut best: Vec<u32> = (0..p as u32).collect();
             ls.load(&best);
             let mut ub = ls.cost();
-            let (closed, _, _) = branch_and_bound(inst, &dual, &mut ub, &mut best, f64::INFINITY, None, &mut ls);
+            let (closed, _, _) =
+                branch_and_bound(inst, &dual, &mut ub, &mut best, f64::INFINITY, Stop::never(), &mut ls);
             assert!(closed);
             assert!((ub - opt).abs() < 1e-9, "seed {seed}: {ub} vs {opt}");
         }

@@ -12,7 +12,8 @@ import pytest
 import villageplan as vp
 
 MODULES = ["villageplan", "villageplan._county", "villageplan._planning", "villageplan.exceptions",
-           "villageplan.frames", "villageplan.cli"]  # fmt: skip
+           "villageplan.frames", "villageplan.cli", "villageplan.maps", "villageplan.plot",
+           "villageplan._progress"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -50,11 +51,21 @@ def test_public_api_is_documented():
 def test_core_signatures_match_the_wrappers():
     core = inspect.signature(vp._core.plan)
     wrapper = inspect.signature(vp.plan)
-    # The wrapper adds, after the core's parameters, `exact` (routes to the HiGHS check instead of
-    # the engine) and the rollout parameters (the schedule is built in a second core call).
-    n = len(core.parameters)
-    assert list(wrapper.parameters)[:n] == list(core.parameters)
-    assert set(list(wrapper.parameters)[n:]) <= {"exact", "years", "budget", "costs"}
+
+    # The wrapper adds, after the core's positional parameters, `exact` (routes to the HiGHS
+    # check instead of the engine) and the rollout parameters (the schedule is built in a second
+    # core call). Keyword-only parameters (`progress`: a bar in the wrapper, a callable in the
+    # core) are the same in both.
+    def positional(sig):
+        return [n for n, p in sig.parameters.items() if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+
+    def keyword_only(sig):
+        return [n for n, p in sig.parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+
+    n = len(positional(core))
+    assert positional(wrapper)[:n] == positional(core)
+    assert set(positional(wrapper)[n:]) <= {"exact", "years", "budget", "costs"}
+    assert keyword_only(wrapper) == keyword_only(core) == ["progress"]
     for name, p in core.parameters.items():
         assert p.default == wrapper.parameters[name].default, name
     for fn in ("read_csv", "read_geojson", "sample_county"):

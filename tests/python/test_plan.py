@@ -407,3 +407,12 @@ def test_random_counties(n, seed, radius, target):
     p = vp.plan(c, radius=radius, target=target)
     assert p.coverage >= target - 1e-12
     check_plan(p, c)
+
+
+def test_pickled_plan_keeps_its_schedule(county):
+
+    p = vp.plan(county, budget=vp.Budget.yearly(5e6))
+    q = pickle.loads(pickle.dumps(p))
+    assert q == p and q.schedule is not None
+    pd.testing.assert_frame_equal(q.schedule.years, p.schedule.years)
+    assert pickle.loads(pickle.dumps(vp.plan(county))).schedule is None
