@@ -61,6 +61,7 @@ __all__ = [
     "sample_facts",
     "schedule_plan",
     "simulate",
+    "solve_capacitated_p_median",
     "solve_max_coverage",
     "solve_p_center",
     "solve_p_median",
@@ -554,6 +555,18 @@ def solve_p_median(
     progress: Callable[[int, int], object] | None = None,
 ) -> Solution:
     """Solve the p-median problem on a dense cost matrix."""
+
+def solve_capacitated_p_median(
+    costs: npt.NDArray[np.float64],
+    p: int,
+    demand: npt.NDArray[np.float64],
+    capacity: npt.NDArray[np.float64],
+    seed: int = 0,
+    time_limit: float | None = None,
+    *,
+    progress: Callable[[int, int], object] | None = None,
+) -> Solution:
+    """Solve the capacitated p-median problem on a dense cost matrix."""
 
 def solve_p_center(
     costs: npt.NDArray[np.float64],

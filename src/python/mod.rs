@@ -40,6 +40,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solve::solve_set_cover, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_p_median, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_p_center, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::solve_capacitated_p_median, m)?)?;
     m.add_function(wrap_pyfunction!(solve::read_orlib_pmed, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_county, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan_with_centres, m)?)?;

@@ -3,7 +3,7 @@
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
-use super::convert::{opt_vec, py_repr};
+use super::convert::{opt_vec, py_repr, to_vec};
 use super::error::{attached, cancellable, detached};
 use crate::coverage::Coverage;
 use crate::error::{Error, Result};
@@ -299,6 +299,29 @@ pub fn solve_p_center(
         let center =
             core::CenterOptions::default().fixed(fixed.unwrap_or_default()).forbidden(forbidden.unwrap_or_default());
         core::p_center_with(&matrix, p, &center, &SolveOptions { seed, time_limit })
+    })
+    .map(|s| PySolution::new(s, n))
+}
+
+/// Capacitated p-median on a matrix (see `villageplan.solve.capacitated_p_median`).
+#[pyfunction]
+#[pyo3(signature = (costs, p, demand, capacity, seed=0, time_limit=None, *, progress=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn solve_capacitated_p_median(
+    py: Python<'_>,
+    costs: PyReadonlyArray2<'_, f64>,
+    p: usize,
+    demand: PyReadonlyArray1<'_, f64>,
+    capacity: PyReadonlyArray1<'_, f64>,
+    seed: u64,
+    time_limit: Option<f64>,
+    progress: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PySolution> {
+    let (data, n, m) = matrix(&costs);
+    let (demand, capacity) = (to_vec(&demand), to_vec(&capacity));
+    cancellable(py, progress, move |_| {
+        let matrix = core::CostMatrix::new(data, n, m)?;
+        core::capacitated_p_median(&matrix, p, &demand, &capacity, &SolveOptions { seed, time_limit })
     })
     .map(|s| PySolution::new(s, n))
 }

@@ -13,7 +13,8 @@ import villageplan as vp
 
 MODULES = ["villageplan", "villageplan._county", "villageplan._planning", "villageplan.exceptions",
            "villageplan.frames", "villageplan.cli", "villageplan.maps", "villageplan.plot",
-           "villageplan._progress"]  # fmt: skip
+           "villageplan._progress", "villageplan.solve", "villageplan._rollout", "villageplan._assess",
+           "villageplan.distributed", "villageplan.io"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)

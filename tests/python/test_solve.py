@@ -133,3 +133,38 @@ def test_sparse_input_gives_the_same_answers_as_dense():
     bad = sparse.csc_matrix(np.array([[1.0, -2.0], [0.5, 1.0]]))
     with pytest.raises(vp.InvalidInputError, match="must be ≥ 0"):
         vp.solve.set_cover(bad, 1.0)
+
+
+def _cpmp_brute_force(costs: np.ndarray, p: int, demand: np.ndarray, capacity: np.ndarray) -> float:
+    """Least total cost over every set of p sites and every assignment within the capacities."""
+    import itertools
+
+    n, m = costs.shape
+    best = np.inf
+    for sites in itertools.combinations(range(m), p):
+        for choice in itertools.product(range(p), repeat=n):
+            load = np.zeros(p)
+            np.add.at(load, list(choice), demand)
+            if (load <= capacity[list(sites)] + 1e-9).all():
+                best = min(best, sum(costs[i, sites[k]] for i, k in enumerate(choice)))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_capacitated_p_median_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    n, m, p = 7, 5, 2
+    pts = rng.uniform(0, 5000, (n, 2))
+    costs = np.hypot(*(pts[:, None, :] - pts[None, :m, :]).transpose(2, 0, 1)).round()
+    demand = rng.integers(1, 5, n).astype(float)
+    capacity = np.full(m, demand.sum() * 0.6).round()
+    opt = _cpmp_brute_force(costs, p, demand, capacity)
+    s = vp.solve.capacitated_p_median(costs, p, demand, capacity, seed=1, progress=False)
+    assert s.objective == pytest.approx(opt)
+    assert s.bound <= opt + 1e-6
+    load = np.zeros(m)
+    np.add.at(load, s.assignment, demand)
+    assert (load <= capacity + 1e-9).all() and set(np.flatnonzero(load)) <= set(s.sites)
+    assert costs[np.arange(n), s.assignment].sum() == pytest.approx(s.objective)
+    with pytest.raises(vp.InvalidInputError):
+        vp.solve.capacitated_p_median(costs, p, demand[:-1], capacity, progress=False)
