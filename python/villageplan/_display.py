@@ -85,9 +85,15 @@ def plan_html(plan: Plan) -> str:
     statuses = list(communities["status"])
     by_status = {s: statuses.count(s) for s in ("existing", "new", "rebuild", "none")}
     size_text = f"mean {sum(sizes) / len(sizes):.1f}, min {min(sizes)}, max {max(sizes)}" if sizes else "-"
+    if plan.minutes is not None:
+        reach = f"{plan.minutes:,.0f} min along roads"
+    elif plan.metric == "network":
+        reach = f"{plan.radius:,.0f} m along roads"
+    else:
+        reach = f"{plan.radius:,.0f} m"
     rows = [
         ("county", f"{plan.county.name} ({plan.county.n_villages:,} villages)"),
-        ("radius / target", f"{plan.radius:,.0f} m / {_pct(plan.target)} of {plan.by}"),
+        ("radius / target", f"{reach} / {_pct(plan.target)} of {plan.by}"),
         ("centres", f"{plan.n_centres:,} ({_statuses(by_status, ['existing', 'new', 'rebuild', 'none'])})"),
         ("villages per community", size_text),
         ("coverage", f"{_pct(plan.coverage)} of villages, {_pct(plan.population_coverage)} of population"),
@@ -99,13 +105,25 @@ def plan_html(plan: Plan) -> str:
         ),
     ]
     if plan.goal != "target":
-        rows[1:2] = [("radius / goal", f"{plan.radius:,.0f} m / {_goal_text(plan)}")]
-        unit = {"max_coverage": plan.by, "p_median": "m" if plan.by == "villages" else "person-m", "p_center": "m"}
+        rows[1:2] = [("radius / goal", f"{reach} / {_goal_text(plan)}")]
+        d = "min" if plan.minutes is not None else "m"
+        unit = {"max_coverage": plan.by, "p_median": d if plan.by == "villages" else f"person-{d}", "p_center": d}
         sense, side = ("maximised", "upper") if plan.goal == "max_coverage" else ("minimised", "lower")
         rows[6:8] = [
             ("objective", f"{plan.objective:,.0f} {unit[plan.goal]} ({sense} {plan.goal})"),
             ("solver", f"{plan.status}, gap {gap_text(plan.gap)}, {side} bound {plan.bound:,.0f}"),
         ]
+    unreachable = plan.unreachable
+    if len(unreachable):
+        counts = unreachable["reason"].value_counts()
+        rows.append(
+            (
+                "unreachable",
+                f"{len(unreachable)} villages ("
+                + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.items())
+                + ")",
+            )
+        )
     towns = core.town_summary_columns()
     town_rows = [
         (

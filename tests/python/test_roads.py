@@ -290,3 +290,12 @@ def test_demo_compares_straight_line_and_roads(capsys) -> None:
     text = capsys.readouterr().out
     assert "Straight line vs along roads" in text
     assert "coverage of the straight-line centres" in text
+
+
+def test_plan_summary_says_how_distance_was_measured(county: vp.County) -> None:
+    html = vp.plan(county, metric="network", minutes=10, progress=False)._repr_html_()
+    assert "10 min along roads" in html
+    html = vp.plan(county, metric="network", radius=2000, progress=False)._repr_html_()
+    assert "2,000 m along roads" in html
+    p = vp.plan(county, radius=2000, progress=False)
+    assert len(p.unreachable) > 0 and f"{len(p.unreachable)} villages (" in p._repr_html_()
