@@ -1,7 +1,7 @@
 //! Seeded centre facts for the pilot sites of a county ([`sample_facts`]), for demonstrating and
 //! testing the acceptance assessment.
 
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::assess::{CentreFacts, Facts};
@@ -43,24 +43,6 @@ enum Defect {
 
 const DEFECTS: [Defect; 6] =
     [Defect::NoPolice, Defect::NoClinic, Defect::NoCulture, Defect::NoOffice, Defect::SmallClinic, Defect::SmallHall];
-
-/// FNV-1a hash of a stream label (stable across Rust versions).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// SplitMix64 finaliser, to decorrelate nearby seeds.
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
 
 /// Households of the villages of the site's town within the default service radius of it: the
 /// most a community around this centre can serve when communities stay inside towns.
@@ -137,7 +119,7 @@ fn area(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
 /// # Ok::<(), villageplan::error::Error>(())
 /// ```
 pub fn sample_facts(county: &Instance, seed: u64) -> Result<Facts> {
-    let mut rng = ChaCha8Rng::seed_from_u64(splitmix64(seed ^ fnv1a64(b"facts")));
+    let mut rng = super::sample::step_rng(seed, "facts");
     let sites = county.sites();
     let pilots: Vec<usize> = (0..sites.len()).filter(|&s| sites[s].status != SiteStatus::None).collect();
     if pilots.is_empty() {

@@ -532,7 +532,7 @@ fn splitmix64(mut z: u64) -> u64 {
 }
 
 /// The random stream of one generation step: ChaCha8 seeded from `seed` and the step label.
-fn step_rng(seed: u64, step: &str) -> ChaCha8Rng {
+pub(crate) fn step_rng(seed: u64, step: &str) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(splitmix64(seed ^ fnv1a64(step.as_bytes())))
 }
 
