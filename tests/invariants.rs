@@ -504,3 +504,27 @@ proptest! {
         prop_assert_eq!(&one, &json_on(1, &c, &o, objective));
     }
 }
+
+/// A time limit cuts the first plan's Lagrangian bound short after one iteration, and the bound
+/// it keeps is still valid (no higher than the full run's, which is no higher than the optimum's
+/// cost the full run certifies).
+#[test]
+fn lagrangian_bound_stops_at_the_time_limit_and_stays_valid() {
+    use villageplan::progress::Stop;
+    use villageplan::solve::bounds::{lagrangian_cover, lagrangian_cover_until};
+
+    let county = villageplan::datasets::sample_county(2008).unwrap();
+    let cov = villageplan::coverage::Coverage::build(&county, 2000.0, true).unwrap();
+    let (problem, _) =
+        villageplan::plan::covering_problem(&county, &cov, &villageplan::plan::PlanOptions::default()).unwrap();
+    let need = 0.6 * county.n_villages() as f64 - 1e-9;
+    let full = lagrangian_cover(&problem, need, f64::INFINITY, true, 300);
+    let cut =
+        lagrangian_cover_until(&problem, need, f64::INFINITY, true, 300, Stop::at(Some(std::time::Instant::now())));
+    assert!(cut.stopped && !full.stopped);
+    assert_eq!(cut.iterations, 1);
+    assert!(full.iterations > 1);
+    assert!(cut.bound <= full.bound + 1e-9);
+    let p = villageplan::plan::plan(&county, &villageplan::plan::PlanOptions::default()).unwrap();
+    assert!(full.bound <= p.solution.objective + 1e-9);
+}

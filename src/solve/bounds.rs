@@ -2,6 +2,7 @@ use rayon::prelude::*;
 
 use super::greedy::greedy_complete;
 use super::problem::CoverProblem;
+use crate::progress::Stop;
 
 /// Lower bound on the cost of covering `need` more weight, given the villages already covered.
 ///
@@ -124,8 +125,22 @@ pub fn lagrangian_cover(
     integral_costs: bool,
     max_iterations: usize,
 ) -> LagrangianCover {
+    lagrangian_cover_until(problem, need, upper, integral_costs, max_iterations, Stop::never())
+}
+
+/// [`lagrangian_cover`] that also stops, after its first iteration, when `stop` is reached (a
+/// time limit or a cancellation); the bound returned is the best one found so far, which is
+/// still valid (every Lagrangian value is a lower bound).
+pub fn lagrangian_cover_until(
+    problem: &CoverProblem<'_>,
+    need: f64,
+    upper: f64,
+    integral_costs: bool,
+    max_iterations: usize,
+    stop: Stop<'_>,
+) -> LagrangianCover {
     let res = Residual::new(problem, need);
-    let mut out = LagrangianCover { bound: 0.0, primal: None, iterations: 0 };
+    let mut out = LagrangianCover { bound: 0.0, primal: None, iterations: 0, stopped: false };
     if res.need <= 0.0 {
         return out;
     }
@@ -155,6 +170,10 @@ pub fn lagrangian_cover(
     let mut order = free_list.clone();
     let stride = 10;
     for it in 0..max_iterations {
+        if it > 0 && stop.reached() {
+            out.stopped = true;
+            break;
+        }
         out.iterations += 1;
         // Site part.
         let mut value = 0.0;
@@ -289,4 +308,6 @@ pub struct LagrangianCover {
     pub primal: Option<(Vec<u32>, f64)>,
     /// Subgradient iterations run.
     pub iterations: u64,
+    /// Whether the iterations were cut short by a time limit or a cancellation.
+    pub stopped: bool,
 }

@@ -2,7 +2,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::bounds::{knapsack_cover_bound, lagrangian_cover};
+use super::bounds::{knapsack_cover_bound, lagrangian_cover_until};
 use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
 use super::{Sense, Solution, SolveOptions};
@@ -145,12 +145,17 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
         open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| problem.costs[s as usize]).fold(0.0, |a, b| a + b)
     };
     let mut objective = cost_of(&open);
-    // Lagrangian bound, with Beasley's heuristic turning relaxed solutions into plans.
+    let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
+    let mut timed_out = false;
+    // Lagrangian bound, with Beasley's heuristic turning relaxed solutions into plans; it stops
+    // early (keeping the best bound so far) at the time limit.
     if bound < objective {
         // About 4·10⁸ elementary steps at most: 300 iterations on a county, fewer at national scale.
         let work = (cov.n_pairs() + cov.n_villages() + cov.n_sites()) as f64;
         let lag_iterations = (4.0e8 / work).clamp(30.0, 300.0) as usize;
-        let lag = lagrangian_cover(problem, need, objective, integral, lag_iterations);
+        let stop = Stop::new(deadline, &control);
+        let lag = lagrangian_cover_until(problem, need, objective, integral, lag_iterations, stop);
+        timed_out = lag.stopped;
         if let Some((o, c)) = lag.primal {
             if c < objective {
                 open = o;
@@ -163,14 +168,12 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     control.check()?;
     let bound = bound.max(bound_lagrangian);
     // Improve the greedy plan by iterated local search unless it is already proven optimal.
-    let mut timed_out = false;
     let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) {
         let by_village = cov.transpose();
-        let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
         let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let found = improve_target(problem, &by_village, &open, need, bound, &params);
         iterations += found.iterations;
-        timed_out = found.timed_out;
+        timed_out |= found.timed_out;
         if found.cost < objective {
             let mut o = found.open;
             o.sort_unstable();
