@@ -29,11 +29,14 @@ pub struct NetworkSummary {
 /// The service area of every site: which villages it reaches within the plan's limit, by
 /// straight line or along the county's roads.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ServiceArea {
-    /// Sites → villages within the limit; distances in metres, or minutes for a limit in minutes.
-    pub coverage: Coverage,
-    /// The network search behind it, for network plans.
-    pub network: Option<NetworkCoverage>,
+pub struct ServiceArea(Area);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Area {
+    /// The straight-line coverage.
+    Straight(Coverage),
+    /// The network search, which holds its coverage.
+    Network(NetworkCoverage),
 }
 
 impl ServiceArea {
@@ -65,7 +68,7 @@ impl ServiceArea {
                         "travel minutes are measured along roads: plan with metric='network' on a county with roads (County.with_roads), or give a radius in metres",
                     ));
                 }
-                Ok(Self { coverage: Coverage::build(county, options.radius, options.within_town)?, network: None })
+                Ok(Self(Area::Straight(Coverage::build(county, options.radius, options.within_town)?)))
             }
             DistanceMetric::Network => {
                 let Some(net) = county.roads() else {
@@ -83,8 +86,32 @@ impl ServiceArea {
                     ));
                 }
                 let nc = network_coverage(county, net, limit.unwrap_or(wanted), cost, options.within_town)?;
-                Ok(Self { coverage: nc.coverage.clone(), network: Some(nc) })
+                Ok(Self(Area::Network(nc)))
             }
+        }
+    }
+
+    /// Sites → villages within the limit; distances in metres, or minutes for a limit in minutes.
+    pub fn coverage(&self) -> &Coverage {
+        match &self.0 {
+            Area::Straight(c) => c,
+            Area::Network(nc) => &nc.coverage,
+        }
+    }
+
+    /// The coverage, without the rest of the network search.
+    pub fn into_coverage(self) -> Coverage {
+        match self.0 {
+            Area::Straight(c) => c,
+            Area::Network(nc) => nc.coverage,
+        }
+    }
+
+    /// The network search behind a network plan's coverage (road metres of each pair, snaps).
+    pub fn network(&self) -> Option<&NetworkCoverage> {
+        match &self.0 {
+            Area::Straight(_) => None,
+            Area::Network(nc) => Some(nc),
         }
     }
 
@@ -94,8 +121,8 @@ impl ServiceArea {
     /// As [`plan`](super::plan) for the site rules (`fixed`, `forbidden`).
     pub fn unreachable(&self, county: &Instance, options: &PlanOptions) -> Result<Vec<Unreachable>> {
         let (_, allowed) = super::objectives::site_rules(county, options)?;
-        let net = county.roads().zip(self.network.as_ref());
-        Ok(reachability(county, &self.coverage, &allowed, net))
+        let net = county.roads().zip(self.network());
+        Ok(reachability(county, self.coverage(), &allowed, net))
     }
 
     /// Add what the plan needs from the service area: the unreachable villages, and for network
@@ -104,7 +131,7 @@ impl ServiceArea {
         if let Ok(u) = self.unreachable(county, &plan.options) {
             plan.unreachable = u;
         }
-        let (Some(nc), Some(net)) = (&self.network, county.roads()) else {
+        let (Some(nc), Some(net)) = (self.network(), county.roads()) else {
             return plan;
         };
         for a in &mut plan.assignments {

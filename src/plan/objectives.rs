@@ -96,9 +96,9 @@ pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverL
     options.objective = objective;
     options.goal = Goal::MaxCoverage { limit };
     let area = ServiceArea::build(county, &options)?;
-    let (problem, objective) = covering_problem(county, &area.coverage, &options)?;
+    let (problem, objective) = covering_problem(county, area.coverage(), &options)?;
     let solution = solve::max_coverage(&problem, limit, &solve_options(&options))?;
-    let best = assign_nearest(&area.coverage, &solution.open);
+    let best = assign_nearest(area.coverage(), &solution.open);
     Ok(area.finish(county, assemble(county, options, objective, solution, &best)))
 }
 
@@ -273,7 +273,7 @@ fn matrix_problem(county: &Instance, options: &PlanOptions, p: usize) -> Result<
         }
         DistanceMetric::Network => {
             let area = ServiceArea::unbounded(county, options)?;
-            (network_matrix(&area.coverage)?, Some(area))
+            (network_matrix(area.coverage())?, Some(area))
         }
     };
     let fixed_list: Vec<u32> = (0..m).filter(|&s| fixed[s]).map(|s| s as u32).collect();

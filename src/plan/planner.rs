@@ -164,7 +164,7 @@ pub struct Plan {
 /// ```
 pub fn plan(county: &Instance, options: &PlanOptions) -> Result<Plan> {
     let area = ServiceArea::build(county, options)?;
-    let p = plan_on(county, &area.coverage, options).map_err(|e| area.explain(county, options, e))?;
+    let p = plan_on(county, area.coverage(), options).map_err(|e| area.explain(county, options, e))?;
     Ok(area.finish(county, p))
 }
 
@@ -229,7 +229,7 @@ pub fn plan_with_centres(
     solve::greedy::check_share(options.target)?;
     options.check_capacity()?;
     let area = ServiceArea::build(county, options)?;
-    let coverage = &area.coverage;
+    let coverage = area.coverage();
     let (problem, objective) = covering_problem(county, coverage, options)?;
     let mut open = problem.fixed.clone();
     for id in centres {

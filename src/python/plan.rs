@@ -547,7 +547,7 @@ pub fn covering_problem<'py>(
     let instance = &*county.get().inner;
     let coverage = detached(py, || {
         crate::solve::greedy::check_share(target)?;
-        core::ServiceArea::build(instance, &options).map(|a| a.coverage)
+        core::ServiceArea::build(instance, &options).map(core::ServiceArea::into_coverage)
     })?;
     let (problem, kind) = attached(py, || core::covering_problem(instance, &coverage, &options))?;
     let (offsets, villages, _) = coverage.csr();

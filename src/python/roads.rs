@@ -329,7 +329,7 @@ pub fn network_coverage_columns<'py>(
         .i64("indptr", offsets.iter().map(|&o| to_i64(o)).collect())?
         .i64("villages", villages.iter().map(|&v| i64::from(v)).collect())?
         .f64("distances", distances.to_vec())?
-        .f64("metres", nc.metres.clone())?
+        .f64("metres", nc.metres)?
         .f64("village_access_m", nc.village_snaps.iter().map(|s| s.access).collect())?
         .finish())
 }
