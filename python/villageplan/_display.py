@@ -119,7 +119,7 @@ def plan_html(plan: Plan) -> str:
         rows.append(
             (
                 "unreachable",
-                f"{len(unreachable)} villages ("
+                f"{len(unreachable)} village{'' if len(unreachable) == 1 else 's'} ("
                 + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.items())
                 + ")",
             )

@@ -288,7 +288,8 @@ def _unreachable_lines(p: Plan) -> list[str]:
         return []
     counts = u["reason"].value_counts()
     parts = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in counts.items())
-    return [f"Unreachable: {len(u)} villages no candidate site can reach ({parts}), e.g. {u['detail'].iloc[0]}"]
+    noun = "village" if len(u) == 1 else "villages"
+    return [f"Unreachable: {len(u)} {noun} no candidate site can reach ({parts}), e.g. {u['detail'].iloc[0]}"]
 
 
 def network_comparison(p: Plan) -> list[str]:

@@ -298,4 +298,5 @@ def test_plan_summary_says_how_distance_was_measured(county: vp.County) -> None:
     html = vp.plan(county, metric="network", radius=2000, progress=False)._repr_html_()
     assert "2,000 m along roads" in html
     p = vp.plan(county, radius=2000, progress=False)
-    assert len(p.unreachable) > 0 and f"{len(p.unreachable)} villages (" in p._repr_html_()
+    n = len(p.unreachable)
+    assert n > 0 and f"{n} village{'' if n == 1 else 's'} (" in p._repr_html_()
