@@ -174,8 +174,8 @@ impl ServiceArea {
         let parts: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {}", c.replace('_', " "))).collect();
         Error::Infeasible {
             reason: format!(
-                "{reason}; {} villages cannot be reached by any site ({}; for example: {})",
-                u.len(),
+                "{reason}; {} cannot be reached by any site ({}; for example: {})",
+                if u.len() == 1 { "1 village".to_string() } else { format!("{} villages", u.len()) },
                 parts.join(", "),
                 u[0].explain()
             ),

@@ -3,6 +3,7 @@ use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use super::bounds::{knapsack_cover_bound, lagrangian_cover_until};
+use super::cover_bb::{cover_tree, CoverGoal, TREE_MAX_PAIRS, TREE_WORK};
 use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
 use super::{Sense, Solution, SolveOptions};
@@ -166,9 +167,25 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
         bound_lagrangian = lag.bound;
     }
     control.check()?;
-    let bound = bound.max(bound_lagrangian);
+    let mut bound = bound.max(bound_lagrangian);
+    // Reductions and the branch and bound: on county-sized instances they usually prove the plan
+    // optimal (or find the optimum) in a few milliseconds.
+    if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out && cov.n_pairs() <= TREE_MAX_PAIRS {
+        let tree =
+            cover_tree(problem, CoverGoal::Need(need), objective, bound, TREE_WORK, Stop::new(deadline, &control));
+        iterations += tree.nodes + tree.iterations;
+        timed_out |= tree.stopped;
+        if let Some((c, o)) = tree.improved {
+            if c < objective {
+                objective = cost_of(&o);
+                open = o;
+            }
+        }
+        bound = if tree.proven { objective } else { bound.max(tree.bound).min(objective) };
+    }
+    control.check()?;
     // Improve the greedy plan by iterated local search unless it is already proven optimal.
-    let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) {
+    let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out {
         let by_village = cov.transpose();
         let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let found = improve_target(problem, &by_village, &open, need, bound, &params);

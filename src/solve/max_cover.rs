@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bounds::Residual;
+use super::cover_bb::{cover_tree, CoverGoal, TREE_MAX_PAIRS, TREE_WORK};
 use super::cover_search::{derive_seed, SearchParams};
 use super::cover_state::CoverState;
 use super::problem::CoverProblem;
@@ -109,22 +110,63 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
             }
         }
     }
-    let greedy_open = st.open_list();
-    let greedy_value = st.covered;
-    let integral = problem.weights.iter().all(|w| w.fract() == 0.0);
-    let work = (cov.n_pairs() + cov.n_villages() + cov.n_sites()) as f64;
-    let lag_iterations = (4.0e8 / work).clamp(30.0, 300.0) as usize;
-    let (bound, primal) =
-        lagrangian_max_cover(problem, limit, greedy_value, integral, lag_iterations, Some((&by_village, &candidates)));
-    let (greedy_open, greedy_value) = match primal {
-        Some((v, o)) if v > greedy_value => (o, v),
-        _ => (greedy_open, greedy_value),
-    };
-
+    let deadline = options.time_limit.map(|t| start + Duration::from_secs_f64(t.max(0.0)));
     let mut iterations = 0u64;
     let mut timed_out = false;
-    let (open, _) = if greedy_value < bound - 1e-9 * bound.abs().max(1.0) {
-        let deadline = options.time_limit.map(|t| start + Duration::from_secs_f64(t.max(0.0)));
+    // A second start for half of the local-search chains, when two different good plans exist.
+    let mut other_start: Option<Vec<u32>> = None;
+    let (bound, greedy_open, greedy_value) = match limit {
+        CoverLimit::Sites(p) if cov.n_pairs() <= TREE_MAX_PAIRS => {
+            // A swap descent from the greedy, then reductions and the branch and bound, which
+            // usually proves optimality at once on county-sized instances.
+            let greedy = st.open_list();
+            iterations += swap_descent(&mut st, &candidates, limit);
+            let (mut value, mut open) = (st.covered, st.open_list());
+            let tree = cover_tree(
+                problem,
+                CoverGoal::MaxSites(p),
+                value,
+                problem.max_coverable(),
+                TREE_WORK,
+                Stop::new(deadline, &control),
+            );
+            iterations += tree.nodes + tree.iterations;
+            timed_out |= tree.stopped;
+            if let Some((v, o)) = tree.improved {
+                if v > value {
+                    (value, open) = (v, o);
+                }
+            }
+            if tree.proven {
+                (value, open, value)
+            } else if timed_out {
+                (tree.bound.max(value), open, value)
+            } else {
+                // Unproven: the Lagrangian heuristic's best plan and the tree's both seed the
+                // local search below (different starts reach different local optima).
+                let greedy_value = cov
+                    .covered_by(greedy.iter().map(|&s| s as usize))
+                    .iter()
+                    .zip(&problem.weights)
+                    .filter(|(c, _)| **c)
+                    .map(|(_, w)| w)
+                    .sum();
+                let (lb, lopen, lvalue) =
+                    lagrangian_start(problem, limit, &by_village, &candidates, greedy, greedy_value);
+                let bound = lb.min(tree.bound);
+                if lvalue > value {
+                    other_start = Some(open);
+                    (bound.max(lvalue), lopen, lvalue)
+                } else {
+                    other_start = Some(lopen);
+                    (bound.max(value), open, value)
+                }
+            }
+        }
+        _ => lagrangian_start(problem, limit, &by_village, &candidates, st.open_list(), st.covered),
+    };
+
+    let (open, _) = if greedy_value < bound - 1e-9 * bound.abs().max(1.0) && !timed_out {
         let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let results: Vec<(f64, Vec<u32>, u64, bool)> = (0..params.chains)
             .into_par_iter()
@@ -133,7 +175,10 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
                     problem,
                     &by_village,
                     &candidates,
-                    &greedy_open,
+                    match &other_start {
+                        Some(o) if k % 2 == 1 => o,
+                        _ => &greedy_open,
+                    },
                     limit,
                     bound,
                     &params,
@@ -141,8 +186,8 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
                 )
             })
             .collect();
-        iterations = results.iter().map(|r| r.2).sum();
-        timed_out = results.iter().any(|r| r.3);
+        iterations += results.iter().map(|r| r.2).sum::<u64>();
+        timed_out |= results.iter().any(|r| r.3);
         let best = results
             .into_iter()
             .enumerate()
@@ -167,6 +212,28 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
     sol.iterations = iterations;
     sol.seconds = start.elapsed().as_secs_f64();
     Ok(sol)
+}
+
+/// The Lagrangian upper bound and the best of `start` and the Lagrangian heuristic's plans:
+/// (bound, open sites, covered weight).
+fn lagrangian_start(
+    problem: &CoverProblem<'_>,
+    limit: CoverLimit,
+    by_village: &Coverage,
+    candidates: &[usize],
+    open: Vec<u32>,
+    value: f64,
+) -> (f64, Vec<u32>, f64) {
+    let cov = problem.coverage;
+    let integral = problem.weights.iter().all(|w| w.fract() == 0.0);
+    let work = (cov.n_pairs() + cov.n_villages() + cov.n_sites()) as f64;
+    let lag_iterations = (4.0e8 / work).clamp(30.0, 300.0) as usize;
+    let (bound, primal) =
+        lagrangian_max_cover(problem, limit, value, integral, lag_iterations, Some((by_village, candidates)));
+    match primal {
+        Some((v, o)) if v > value => (bound, o, v),
+        _ => (bound, open, value),
+    }
 }
 
 /// Greedily add sites by gain (per cost under a budget) until the limit, skipping `tabu` sites

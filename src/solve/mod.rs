@@ -6,6 +6,8 @@
 
 /// Valid bounds on the optimum, used to certify solutions.
 pub mod bounds;
+/// Reductions and Lagrangian branch and bound for the covering objectives.
+mod cover_bb;
 /// Iterated local search for the covering objectives.
 mod cover_search;
 /// Incremental gain/loss bookkeeping for covering local search.

@@ -1,0 +1,1066 @@
+//! Exact search for the covering objectives: problem reductions, then a Lagrangian branch and
+//! bound that proves (or improves) the heuristics' answer.
+
+// Rows and columns index several parallel arrays at once; index loops read better here.
+#![allow(clippy::needless_range_loop)]
+
+use std::collections::HashMap;
+
+use super::problem::CoverProblem;
+use crate::progress::Stop;
+
+/// Largest instance (covered pairs) on which the solvers run the branch and bound.
+pub(crate) const TREE_MAX_PAIRS: usize = 4_000_000;
+
+/// Work cap of the branch and bound, in covered pairs visited by its subgradient iterations
+/// (deterministic, unlike a clock): about 0.2–0.5 s on the machine of BENCHMARKS.md.
+pub(crate) const TREE_WORK: f64 = 3.0e8;
+
+/// Most subgradient iterations of one branch and bound (all nodes together).
+const TREE_MAX_ITERATIONS: f64 = 10_000.0;
+
+/// Which covering question the branch and bound answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CoverGoal {
+    /// Cover the most weight with at most `p` open sites in total (fixed sites included).
+    MaxSites(usize),
+    /// Cover at least this much weight (fixed sites' coverage included) at least cost.
+    Need(f64),
+}
+
+/// What the branch and bound found.
+#[derive(Debug, Clone)]
+pub(crate) struct TreeOutcome {
+    /// A better solution than the incumbent (original site indices, fixed sites included,
+    /// ascending), with its value in the caller's terms (covered weight, or cost).
+    pub improved: Option<(f64, Vec<u32>)>,
+    /// A valid bound in the caller's terms (upper bound on covered weight, lower bound on cost).
+    pub bound: f64,
+    /// Whether the search finished, so that the best solution is optimal.
+    pub proven: bool,
+    /// Nodes explored.
+    pub nodes: u64,
+    /// Subgradient iterations.
+    pub iterations: u64,
+    /// Whether a time limit or a cancellation cut the search short.
+    pub stopped: bool,
+}
+
+/// Compressed lists: `idx[off[i]..off[i + 1]]` are the entries of list `i`.
+#[derive(Debug, Clone, Default)]
+struct Lists {
+    off: Vec<usize>,
+    idx: Vec<u32>,
+}
+
+impl Lists {
+    fn from_lists(lists: &[Vec<u32>]) -> Self {
+        let mut off = Vec::with_capacity(lists.len() + 1);
+        off.push(0);
+        let mut idx = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for l in lists {
+            idx.extend_from_slice(l);
+            off.push(idx.len());
+        }
+        Lists { off, idx }
+    }
+
+    fn len(&self) -> usize {
+        self.off.len() - 1
+    }
+
+    #[inline]
+    fn of(&self, i: usize) -> &[u32] {
+        &self.idx[self.off[i]..self.off[i + 1]]
+    }
+
+    /// The transposed lists over `n` targets (each list ascending).
+    fn transpose(&self, n: usize) -> Lists {
+        let mut out = vec![Vec::new(); n];
+        for i in 0..self.len() {
+            for &j in self.of(i) {
+                out[j as usize].push(i as u32);
+            }
+        }
+        Lists::from_lists(&out)
+    }
+}
+
+/// Whether ascending `a` ⊆ ascending `b`.
+fn subset(a: &[u32], b: &[u32]) -> bool {
+    let mut j = 0;
+    for &x in a {
+        while j < b.len() && b[j] < x {
+            j += 1;
+        }
+        if j == b.len() || b[j] != x {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// Lists that another list dominates: `lists[i] ⊆ lists[k]` with `cost[k] ≤ cost[i]`, ties
+/// (equal lists and costs) to the lower index. `cross` is the transposed view, used to find the
+/// candidates `k` through the element of `lists[i]` that appears in fewest lists. The relation is
+/// a strict partial order, so removing every dominated list at once keeps a dominating one.
+fn dominated(lists: &Lists, cross: &Lists, cost: &[f64]) -> Vec<bool> {
+    let mut out = vec![false; lists.len()];
+    for (i, flag) in out.iter_mut().enumerate() {
+        let own = lists.of(i);
+        let Some(&rare) = own.iter().min_by_key(|&&e| cross.of(e as usize).len()) else {
+            *flag = true;
+            continue;
+        };
+        *flag = cross.of(rare as usize).iter().any(|&k| {
+            let k = k as usize;
+            let other = lists.of(k);
+            k != i
+                && other.len() >= own.len()
+                && cost[k] <= cost[i]
+                && (cost[k] < cost[i] || other.len() > own.len() || k < i)
+                && subset(own, other)
+        });
+    }
+    out
+}
+
+/// The covering problem after reductions, as a minimisation over free columns.
+///
+/// Max coverage minimises the uncovered weight (columns cost 0, at most `slots` open); a
+/// covering target minimises the columns' cost subject to covering `need` of the rows' weight.
+struct Reduced {
+    /// Row → columns.
+    rows: Lists,
+    /// Column → rows.
+    cols: Lists,
+    /// Row weights (identical rows merged).
+    weight: Vec<f64>,
+    /// Column costs (0 under max coverage).
+    cost: Vec<f64>,
+    /// Original site of each column.
+    site: Vec<u32>,
+    /// `Some(slots)` for max coverage, `None` for a covering target.
+    slots: Option<usize>,
+    /// Weight still to cover (covering target).
+    need: f64,
+    /// Whether every row must be covered (row dominance is valid).
+    full: bool,
+    /// Whether every objective value is an integer (bounds round up).
+    integral: bool,
+    /// Weight of the rows (in the caller's terms, before this reduction) covered by fixed sites.
+    fixed_weight: f64,
+}
+
+impl Reduced {
+    fn new(problem: &CoverProblem<'_>, goal: CoverGoal) -> Self {
+        let cov = problem.coverage;
+        let w = &problem.weights;
+        let fixed = problem.fixed_mask();
+        let by_fixed = cov.covered_by(problem.fixed.iter().map(|&s| s as usize));
+        let fixed_weight: f64 = by_fixed.iter().zip(w).filter(|(c, _)| **c).map(|(_, x)| x).sum();
+        let candidate: Vec<bool> = (0..cov.n_sites()).map(|s| problem.allowed[s] && !fixed[s]).collect();
+        // Rows: villages of positive weight, not covered by fixed sites, reachable by a candidate.
+        let mut village_cols: Vec<Vec<u32>> = vec![Vec::new(); cov.n_villages()];
+        for s in 0..cov.n_sites() {
+            if candidate[s] {
+                for &v in cov.villages_of(s) {
+                    if !by_fixed[v as usize] && w[v as usize] > 0.0 {
+                        village_cols[v as usize].push(s as u32);
+                    }
+                }
+            }
+        }
+        // Merge villages with the same sites: they are always covered together.
+        let mut merged: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut row_sites: Vec<Vec<u32>> = Vec::new();
+        let mut weight: Vec<f64> = Vec::new();
+        for (v, l) in village_cols.into_iter().enumerate() {
+            if l.is_empty() {
+                continue;
+            }
+            match merged.get(&l) {
+                Some(&r) => weight[r] += w[v],
+                None => {
+                    merged.insert(l.clone(), row_sites.len());
+                    row_sites.push(l);
+                    weight.push(w[v]);
+                }
+            }
+        }
+        let free_weight: f64 = weight.iter().sum();
+        let (slots, need) = match goal {
+            CoverGoal::MaxSites(p) => (Some(p.saturating_sub(problem.fixed.len())), 0.0),
+            CoverGoal::Need(n) => (None, n - fixed_weight),
+        };
+        let full = slots.is_none() && need >= free_weight - 1e-9 * free_weight.max(1.0);
+        let integral = match slots {
+            Some(_) => problem.weights.iter().all(|x| x.fract() == 0.0),
+            None => problem.costs.iter().all(|x| x.fract() == 0.0),
+        };
+        // Columns in site order, renumbered densely.
+        let mut col_of = vec![u32::MAX; cov.n_sites()];
+        let mut site: Vec<u32> = Vec::new();
+        for l in &row_sites {
+            for &s in l {
+                if col_of[s as usize] == u32::MAX {
+                    col_of[s as usize] = 0;
+                }
+            }
+        }
+        for (s, c) in col_of.iter_mut().enumerate() {
+            if *c == 0 {
+                *c = site.len() as u32;
+                site.push(s as u32);
+            }
+        }
+        let row_lists: Vec<Vec<u32>> =
+            row_sites.iter().map(|l| l.iter().map(|&s| col_of[s as usize]).collect()).collect();
+        let cost: Vec<f64> =
+            site.iter().map(|&s| if slots.is_some() { 0.0 } else { problem.costs[s as usize] }).collect();
+        let mut red = Reduced {
+            rows: Lists::from_lists(&row_lists),
+            cols: Lists::default(),
+            weight,
+            cost,
+            site,
+            slots,
+            need,
+            full,
+            integral,
+            fixed_weight,
+        };
+        red.cols = red.rows.transpose(red.site.len());
+        red.drop_dominated();
+        red
+    }
+
+    /// Remove dominated columns (and, when every row must be covered, dominated rows).
+    fn drop_dominated(&mut self) {
+        for _ in 0..3 {
+            let cols_out = dominated(&self.cols, &self.rows, &self.cost);
+            let rows_out = if self.full { self.supersets() } else { vec![false; self.rows.len()] };
+            if !cols_out.iter().any(|&d| d) && !rows_out.iter().any(|&d| d) {
+                return;
+            }
+            self.retain(&cols_out, &rows_out);
+        }
+    }
+
+    /// Rows whose column list contains another row's list (of equal lists, the lower index
+    /// stays): covering the smaller row covers them.
+    fn supersets(&self) -> Vec<bool> {
+        let mut out = vec![false; self.rows.len()];
+        for (r, flag) in out.iter_mut().enumerate() {
+            let own = self.rows.of(r);
+            // A row inside `own` appears in the list of its own first column, which `own` holds.
+            *flag = own.iter().any(|&c| {
+                self.cols.of(c as usize).iter().any(|&q| {
+                    let q = q as usize;
+                    let other = self.rows.of(q);
+                    q != r
+                        && other.first() == Some(&c)
+                        && other.len() <= own.len()
+                        && (other.len() < own.len() || q < r)
+                        && subset(other, own)
+                })
+            });
+        }
+        out
+    }
+
+    fn retain(&mut self, cols_out: &[bool], rows_out: &[bool]) {
+        let mut new_col = vec![u32::MAX; self.site.len()];
+        let mut site = Vec::new();
+        let mut cost = Vec::new();
+        for c in 0..self.site.len() {
+            if !cols_out[c] {
+                new_col[c] = site.len() as u32;
+                site.push(self.site[c]);
+                cost.push(self.cost[c]);
+            }
+        }
+        // Rows left with the same columns merge again.
+        let mut merged: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut lists = Vec::new();
+        let mut weight: Vec<f64> = Vec::new();
+        for r in 0..self.rows.len() {
+            if rows_out[r] {
+                continue;
+            }
+            let l: Vec<u32> =
+                self.rows.of(r).iter().filter(|&&c| !cols_out[c as usize]).map(|&c| new_col[c as usize]).collect();
+            if l.is_empty() {
+                continue;
+            }
+            match merged.get(&l) {
+                Some(&k) => weight[k] += self.weight[r],
+                None => {
+                    merged.insert(l.clone(), lists.len());
+                    lists.push(l);
+                    weight.push(self.weight[r]);
+                }
+            }
+        }
+        self.rows = Lists::from_lists(&lists);
+        self.weight = weight;
+        if self.full {
+            // Every row left must be covered (the dropped ones come with them).
+            self.need = self.weight.iter().sum();
+        }
+        self.site = site;
+        self.cost = cost;
+        self.cols = self.rows.transpose(self.site.len());
+    }
+
+    fn n_cols(&self) -> usize {
+        self.site.len()
+    }
+
+    /// Smallest objective value that counts as strictly better than `ub`.
+    fn cutoff(&self, ub: f64) -> f64 {
+        if !ub.is_finite() {
+            ub
+        } else if self.integral {
+            ub - 1.0 + 1e-6
+        } else {
+            ub - 1e-9 * ub.abs().max(1.0)
+        }
+    }
+
+    /// Node objective of a complete choice: uncovered weight, or the cost when `need` is met
+    /// (infinity otherwise).
+    fn value(&self, open: &[bool]) -> f64 {
+        let mut uncovered = 0.0;
+        let mut covered = 0.0;
+        for r in 0..self.rows.len() {
+            if self.rows.of(r).iter().any(|&c| open[c as usize]) {
+                covered += self.weight[r];
+            } else {
+                uncovered += self.weight[r];
+            }
+        }
+        match self.slots {
+            Some(_) => uncovered,
+            None => {
+                if covered >= self.need - 1e-9 * self.need.abs().max(1.0) {
+                    (0..self.n_cols()).filter(|&c| open[c]).map(|c| self.cost[c]).sum()
+                } else {
+                    f64::INFINITY
+                }
+            }
+        }
+    }
+}
+
+/// Whether `v` is strictly better (smaller) than `ub`, beyond float round-off.
+fn improves(v: f64, ub: f64) -> bool {
+    if ub.is_finite() {
+        v < ub - 1e-9 * ub.abs().max(1.0)
+    } else {
+        v.is_finite()
+    }
+}
+
+/// Column states in a node.
+const FREE: u8 = 0;
+const ONE: u8 = 1;
+const ZERO: u8 = 2;
+
+/// Lagrangian relaxation of a node: relaxing "row r is covered by an open column" with u_r ≥ 0
+/// splits the problem into rows (max coverage: Σ min(u_r, w_r) over uncovered rows; covering:
+/// the cheapest fractional choice of rows worth `need` at prices u_r) and columns (each free
+/// column's reduced cost c_j − Σ_{r ∈ j} u_r, the most negative ones taken: at most `slots` of
+/// them under max coverage).
+struct Node<'r> {
+    red: &'r Reduced,
+    state: Vec<u8>,
+    /// Open fixed columns covering each row.
+    count: Vec<u32>,
+    /// Objective of the fixed part (the cost of the columns fixed open).
+    fixed_cost: f64,
+    /// Slots left (max coverage).
+    slots: usize,
+    /// Columns fixed open.
+    ones: usize,
+    /// Weight still needed (covering).
+    need: f64,
+    /// Reduced costs at the last evaluation.
+    reduced: Vec<f64>,
+    /// Columns chosen by the relaxation at the last evaluation, most negative reduced cost first.
+    chosen: Vec<u32>,
+    /// Subgradient at the last evaluation.
+    grad: Vec<f64>,
+    order: Vec<u32>,
+}
+
+impl<'r> Node<'r> {
+    fn new(red: &'r Reduced, state: Vec<u8>) -> Self {
+        let mut count = vec![0u32; red.rows.len()];
+        let mut fixed_cost = 0.0;
+        let mut n_one = 0;
+        for c in 0..red.n_cols() {
+            if state[c] == ONE {
+                n_one += 1;
+                fixed_cost += red.cost[c];
+                for &r in red.cols.of(c) {
+                    count[r as usize] += 1;
+                }
+            }
+        }
+        let covered: f64 = (0..red.rows.len()).filter(|&r| count[r] > 0).map(|r| red.weight[r]).sum();
+        Node {
+            red,
+            state,
+            count,
+            fixed_cost,
+            slots: red.slots.map_or(usize::MAX, |s| s.saturating_sub(n_one)),
+            ones: n_one,
+            need: red.need - covered,
+            reduced: vec![0.0; red.n_cols()],
+            chosen: Vec::new(),
+            grad: vec![0.0; red.rows.len()],
+            order: Vec::new(),
+        }
+    }
+
+    /// Whether the fixings already exceed the slots.
+    fn infeasible(&self) -> bool {
+        self.red.slots.is_some_and(|s| self.ones > s)
+    }
+
+    /// Whether the columns fixed open already meet a covering target (the node is then solved:
+    /// opening nothing more is cheapest).
+    fn met(&self) -> bool {
+        self.red.slots.is_none() && self.need <= 1e-9 * self.red.need.abs().max(1.0)
+    }
+
+    fn fix(&mut self, c: usize, to: u8) {
+        self.state[c] = to;
+        if to == ONE {
+            self.fixed_cost += self.red.cost[c];
+            self.slots = self.slots.saturating_sub(1);
+            self.ones += 1;
+            for &r in self.red.cols.of(c) {
+                if self.count[r as usize] == 0 {
+                    self.need -= self.red.weight[r as usize];
+                }
+                self.count[r as usize] += 1;
+            }
+        }
+    }
+
+    /// Lagrangian value at `u`, filling reduced costs, the chosen columns and the subgradient.
+    fn evaluate(&mut self, u: &[f64]) -> f64 {
+        let red = self.red;
+        let mut value = self.fixed_cost;
+        self.grad.iter_mut().for_each(|g| *g = 0.0);
+        // Row part.
+        match red.slots {
+            Some(_) => {
+                for r in 0..red.rows.len() {
+                    if self.count[r] == 0 {
+                        if u[r] < red.weight[r] {
+                            value += u[r];
+                            self.grad[r] = 1.0;
+                        } else {
+                            value += red.weight[r];
+                        }
+                    }
+                }
+            }
+            None => {
+                if self.need > 0.0 {
+                    self.order.clear();
+                    self.order.extend((0..red.rows.len() as u32).filter(|&r| self.count[r as usize] == 0));
+                    if !red.full {
+                        let w = &red.weight;
+                        self.order.sort_by(|&a, &b| {
+                            (u[a as usize] / w[a as usize]).total_cmp(&(u[b as usize] / w[b as usize])).then(a.cmp(&b))
+                        });
+                    }
+                    let mut left = self.need;
+                    for &r in &self.order {
+                        let r = r as usize;
+                        if left <= 0.0 {
+                            break;
+                        }
+                        let y = (left / red.weight[r]).min(1.0);
+                        value += y * u[r];
+                        self.grad[r] = y;
+                        left -= y * red.weight[r];
+                    }
+                }
+            }
+        }
+        // Column part.
+        self.chosen.clear();
+        for c in 0..red.n_cols() {
+            if self.state[c] != FREE {
+                continue;
+            }
+            let a: f64 = red.cols.of(c).iter().filter(|&&r| self.count[r as usize] == 0).map(|&r| u[r as usize]).sum();
+            self.reduced[c] = red.cost[c] - a;
+            if self.reduced[c] < 0.0 {
+                self.chosen.push(c as u32);
+            }
+        }
+        let reduced = &self.reduced;
+        self.chosen.sort_by(|&a, &b| reduced[a as usize].total_cmp(&reduced[b as usize]).then(a.cmp(&b)));
+        self.chosen.truncate(self.slots);
+        for &c in &self.chosen {
+            value += self.reduced[c as usize];
+            for &r in red.cols.of(c as usize) {
+                if self.count[r as usize] == 0 {
+                    self.grad[r as usize] -= 1.0;
+                }
+            }
+        }
+        value
+    }
+
+    /// Reduced-cost fixing at the last evaluation (value `l`): fix every free column whose
+    /// opposite choice would lift the bound to `cutoff`. Returns how many were fixed.
+    fn fix_by_reduced_costs(&mut self, l: f64, cutoff: f64) -> usize {
+        let red = self.red;
+        let full_slots = red.slots.is_some() && self.chosen.len() >= self.slots;
+        let last = if full_slots { self.chosen.last().map_or(0.0, |&c| self.reduced[c as usize]) } else { 0.0 };
+        // The best column left out (its reduced cost, when negative, would replace a forced-out one).
+        let mut next = 0.0f64;
+        if full_slots {
+            let mut chosen_mask = vec![false; red.n_cols()];
+            for &c in &self.chosen {
+                chosen_mask[c as usize] = true;
+            }
+            for c in 0..red.n_cols() {
+                if self.state[c] == FREE && !chosen_mask[c] {
+                    next = next.min(self.reduced[c]);
+                }
+            }
+        }
+        let mut in_chosen = vec![false; red.n_cols()];
+        for &c in &self.chosen {
+            in_chosen[c as usize] = true;
+        }
+        let mut fixed = 0;
+        for c in 0..red.n_cols() {
+            if self.state[c] != FREE {
+                continue;
+            }
+            let rc = self.reduced[c];
+            if in_chosen[c] {
+                // Forcing it out.
+                let lifted = l - rc + if full_slots { next } else { 0.0 };
+                if lifted >= cutoff {
+                    self.fix(c, ONE);
+                    fixed += 1;
+                }
+            } else {
+                // Forcing it in.
+                let lifted = l + rc - last;
+                if lifted >= cutoff {
+                    self.state[c] = ZERO;
+                    fixed += 1;
+                }
+            }
+        }
+        fixed
+    }
+
+    /// A feasible completion of the relaxed choice: fixed-open and chosen columns, then the best
+    /// columns by newly covered weight (per cost) until the slots or the need are met; under a
+    /// covering target, columns that became redundant are closed again, most expensive first.
+    fn complete(&self) -> Option<Vec<bool>> {
+        let red = self.red;
+        let n = red.n_cols();
+        let mut open: Vec<bool> = (0..n).map(|c| self.state[c] == ONE).collect();
+        for &c in &self.chosen {
+            open[c as usize] = true;
+        }
+        let mut count = vec![0u32; red.rows.len()];
+        let mut n_open = 0;
+        for c in (0..n).filter(|&c| open[c]) {
+            n_open += 1;
+            for &r in red.cols.of(c) {
+                count[r as usize] += 1;
+            }
+        }
+        let mut covered: f64 = (0..red.rows.len()).filter(|&r| count[r] > 0).map(|r| red.weight[r]).sum();
+        let limit = red.slots.unwrap_or(usize::MAX);
+        let tol = 1e-9 * red.need.abs().max(1.0);
+        loop {
+            let done = match red.slots {
+                Some(_) => n_open >= limit,
+                None => covered >= red.need - tol,
+            };
+            if done {
+                break;
+            }
+            let mut pick: Option<(f64, usize)> = None;
+            for c in 0..n {
+                if open[c] || self.state[c] == ZERO {
+                    continue;
+                }
+                let g: f64 =
+                    red.cols.of(c).iter().filter(|&&r| count[r as usize] == 0).map(|&r| red.weight[r as usize]).sum();
+                if g <= 0.0 {
+                    continue;
+                }
+                let key = if red.cost[c] > 0.0 { g / red.cost[c] } else { f64::INFINITY };
+                if pick.is_none_or(|(k, _)| key > k) {
+                    pick = Some((key, c));
+                }
+            }
+            let Some((_, c)) = pick else { break };
+            open[c] = true;
+            n_open += 1;
+            for &r in red.cols.of(c) {
+                if count[r as usize] == 0 {
+                    covered += red.weight[r as usize];
+                }
+                count[r as usize] += 1;
+            }
+        }
+        if red.slots.is_none() {
+            if covered < red.need - tol {
+                return None;
+            }
+            let mut order: Vec<usize> = (0..n).filter(|&c| open[c] && self.state[c] != ONE).collect();
+            order.sort_by(|&a, &b| red.cost[b].total_cmp(&red.cost[a]).then(b.cmp(&a)));
+            for c in order {
+                let loss: f64 =
+                    red.cols.of(c).iter().filter(|&&r| count[r as usize] == 1).map(|&r| red.weight[r as usize]).sum();
+                if covered - loss >= red.need - tol {
+                    covered -= loss;
+                    open[c] = false;
+                    for &r in red.cols.of(c) {
+                        count[r as usize] -= 1;
+                    }
+                }
+            }
+        }
+        Some(open)
+    }
+
+    /// The free column to branch on: the chosen column with the most negative reduced cost, or,
+    /// when the relaxation chose none, the free column covering most uncovered weight.
+    fn branch_column(&self) -> Option<usize> {
+        if let Some(&c) = self.chosen.first() {
+            return Some(c as usize);
+        }
+        let red = self.red;
+        (0..red.n_cols())
+            .filter(|&c| self.state[c] == FREE)
+            .map(|c| {
+                let g: f64 = red
+                    .cols
+                    .of(c)
+                    .iter()
+                    .filter(|&&r| self.count[r as usize] == 0)
+                    .map(|&r| red.weight[r as usize])
+                    .sum();
+                (g, c)
+            })
+            .filter(|&(g, _)| g > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, c)| c)
+    }
+}
+
+/// Prove or improve a covering solution by reductions and a Lagrangian branch and bound.
+///
+/// Reductions: villages that fixed sites cover, that weigh nothing or that no candidate reaches
+/// leave the problem; villages reached by the same sites merge (they are always covered together);
+/// a site whose villages another site covers at no greater cost goes (it could always be swapped
+/// for that one); under a full cover, a village whose sites include all of another's goes too
+/// (covering that one covers it). These are the classical set-covering reductions (Toregas &
+/// ReVelle 1973).
+///
+/// Branch and bound: depth first on "site open / site closed" (open first), each node bounded by
+/// the Lagrangian relaxation of its covering constraints, maximised by subgradient steps warm
+/// started from the parent's multipliers (Beasley 1990, "A Lagrangian heuristic for set-covering
+/// problems"; Galvão & ReVelle 1996 for maximal covering). At every evaluation, reduced-cost
+/// fixing closes or opens the sites whose other choice would lift the bound past the incumbent,
+/// and every few iterations the relaxed choice, completed greedily, may become the incumbent.
+///
+/// `incumbent` is the value of a known solution in the caller's terms (covered weight for
+/// [`CoverGoal::MaxSites`], cost of the non-fixed sites for [`CoverGoal::Need`]); only strictly
+/// better solutions are returned. `work` caps the subgradient work (in covered pairs visited) so
+/// the search is deterministic; `stop` ends it early (time limit or cancellation).
+///
+/// # Complexity
+/// Reductions O(K · d) for K covered pairs and d the largest number of sites per village; each
+/// subgradient iteration O(K + m log m); the number of nodes is exponential in the worst case,
+/// which the work cap bounds.
+pub(crate) fn cover_tree(
+    problem: &CoverProblem<'_>,
+    goal: CoverGoal,
+    incumbent: f64,
+    root_bound: f64,
+    work: f64,
+    stop: Stop<'_>,
+) -> TreeOutcome {
+    let red = Reduced::new(problem, goal);
+    // The caller's terms ↔ the reduced minimisation.
+    let free_weight: f64 = red.weight.iter().sum();
+    let to_min = |v: f64| match red.slots {
+        Some(_) => free_weight - (v - red.fixed_weight),
+        None => v,
+    };
+    let to_user = |v: f64| match red.slots {
+        Some(_) => red.fixed_weight + free_weight - v,
+        None => v,
+    };
+    let mut ub = to_min(incumbent);
+
+    let mut improved: Option<Vec<bool>> = None;
+    let floor = to_min(root_bound);
+    let mut outcome =
+        TreeOutcome { improved: None, bound: root_bound, proven: false, nodes: 0, iterations: 0, stopped: false };
+    // Open nodes: fixings, warm-start multipliers, inherited bound.
+    let initial_u: Vec<f64> = (0..red.rows.len())
+        .map(|r| match red.slots {
+            Some(_) => 0.5 * red.weight[r],
+            None => red.cost.iter().copied().fold(f64::INFINITY, f64::min).min(1.0) / red.rows.of(r).len() as f64,
+        })
+        .collect();
+    let mut stack: Vec<(Vec<u8>, Vec<f64>, f64)> = vec![(vec![FREE; red.n_cols()], initial_u, floor)];
+    let pairs = red.rows.idx.len() as f64 + red.n_cols() as f64 + red.rows.len() as f64;
+    // Small instances stop after a fixed number of subgradient iterations instead.
+    let work = work.min(TREE_MAX_ITERATIONS * pairs);
+    let mut spent = 0.0;
+    let mut min_open = f64::INFINITY;
+    while let Some((state, mut u, inherited)) = stack.pop() {
+        if inherited >= red.cutoff(ub) {
+            continue;
+        }
+        if spent >= work || stop.reached() {
+            outcome.stopped = stop.reached();
+            min_open = stack.iter().map(|n| n.2).fold(inherited, f64::min);
+            stack.clear();
+            break;
+        }
+        outcome.nodes += 1;
+        stop.tick(outcome.nodes, outcome.nodes + stack.len() as u64 + 1);
+        let mut node = Node::new(&red, state);
+        if node.infeasible() {
+            continue;
+        }
+        if node.met() {
+            let open: Vec<bool> = node.state.iter().map(|&s| s == ONE).collect();
+            let v = red.value(&open);
+            if improves(v, ub) {
+                ub = v;
+                improved = Some(open);
+            }
+            continue;
+        }
+        // Subgradient ascent with fixing.
+        let root = outcome.nodes == 1;
+        let (max_it, patience) = if root { (400, 25) } else { (60, 8) };
+        let mut mu = if root { 2.0 } else { 0.5 };
+        // `here` tracks this node's ascent (for the step size); `best` is the node's bound, at least
+        // the inherited one.
+        let mut here = f64::NEG_INFINITY;
+        let mut best = inherited;
+        let mut best_u = u.clone();
+        let mut since = 0;
+        let mut pruned = false;
+        for it in 0..max_it {
+            let l = node.evaluate(&u);
+            outcome.iterations += 1;
+            spent += pairs;
+            if here == f64::NEG_INFINITY || l > here + 1e-12 * here.abs().max(1.0) {
+                here = l;
+                best = best.max(l);
+                best_u.copy_from_slice(&u);
+                since = 0;
+            } else {
+                since += 1;
+                if since >= patience {
+                    mu /= 2.0;
+                    since = 0;
+                    u.copy_from_slice(&best_u);
+                }
+            }
+            let cutoff = red.cutoff(ub);
+            if best >= cutoff {
+                pruned = true;
+                break;
+            }
+            node.fix_by_reduced_costs(l, cutoff);
+            if node.infeasible() || node.met() {
+                break;
+            }
+            if it % 10 == 0 {
+                if let Some(open) = node.complete() {
+                    let v = red.value(&open);
+                    if improves(v, ub) {
+                        ub = v;
+                        improved = Some(open);
+                        if best >= red.cutoff(ub) {
+                            pruned = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if mu < 1e-3 || (it > 0 && stop.reached()) {
+                break;
+            }
+            let norm: f64 =
+                node.grad.iter().zip(&u).map(|(&g, &x)| if x <= 0.0 && g < 0.0 { 0.0 } else { g * g }).sum();
+            if norm <= 0.0 {
+                break;
+            }
+            // Polyak's step towards the incumbent (or 10% above the bound while there is none).
+            let target = if ub.is_finite() { ub } else { l + 0.1 * l.abs().max(1.0) };
+            let step = mu * (target - l).max(1e-6 * l.abs().max(1.0)) / norm;
+            for (r, x) in u.iter_mut().enumerate() {
+                let mut next = (*x + step * node.grad[r]).max(0.0);
+                if red.slots.is_some() {
+                    next = next.min(red.weight[r]);
+                }
+                *x = next;
+            }
+        }
+        if pruned {
+            continue;
+        }
+        if node.infeasible() {
+            continue;
+        }
+        if node.met() {
+            // Re-queue as a leaf: its value is the cost of the columns fixed open.
+            stack.push((node.state, best_u, best));
+            continue;
+        }
+        // The relaxation at the best multipliers decides the branch.
+        let l = node.evaluate(&best_u);
+        node.fix_by_reduced_costs(l, red.cutoff(ub));
+        if let Some(open) = node.complete() {
+            let v = red.value(&open);
+            if improves(v, ub) {
+                ub = v;
+                improved = Some(open);
+            }
+        }
+        if best >= red.cutoff(ub) {
+            continue;
+        }
+        let Some(c) = node.branch_column() else {
+            // Nothing left to decide: the completion above is this node's optimum.
+            continue;
+        };
+        if red.slots.is_some() && node.slots == 0 {
+            continue;
+        }
+        let mut zero = node.state.clone();
+        zero[c] = ZERO;
+        let mut one = node.state;
+        one[c] = ONE;
+        stack.push((zero, best_u.clone(), best));
+        stack.push((one, best_u, best));
+    }
+    if let Some(open) = improved {
+        let mut sites: Vec<u32> = problem.fixed.clone();
+        sites.extend((0..red.n_cols()).filter(|&c| open[c]).map(|c| red.site[c]));
+        sites.sort_unstable();
+        sites.dedup();
+        outcome.improved = Some((to_user(ub), sites));
+    }
+    if min_open.is_finite() {
+        // Stopped: the weakest open node bounds what is left.
+        let b = if red.integral { (min_open - 1e-6).ceil() } else { min_open };
+        let b = b.min(ub).max(floor);
+        outcome.bound = to_user(b);
+    } else {
+        outcome.proven = true;
+        outcome.bound = to_user(ub);
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::Coverage;
+
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> f64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) as f64 / (1u64 << 31) as f64
+        }
+    }
+
+    fn instance(rng: &mut Lcg, n: usize, radius: f64) -> Coverage {
+        let pts: Vec<[f64; 2]> = (0..n).map(|_| [rng.next() * 6000.0, rng.next() * 6000.0]).collect();
+        let m: Vec<f64> = (0..n * n)
+            .map(|k| {
+                let (a, b) = (pts[k / n], pts[k % n]);
+                ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+            })
+            .collect();
+        Coverage::from_matrix(&m, n, n, radius).unwrap()
+    }
+
+    fn covered(p: &CoverProblem<'_>, sites: &[u32]) -> f64 {
+        let c = p.coverage.covered_by(sites.iter().map(|&s| s as usize));
+        c.iter().zip(&p.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum()
+    }
+
+    /// Exhaustive optimum: most weight with ≤ k sites, or least cost covering `need`.
+    fn brute(p: &CoverProblem<'_>, goal: CoverGoal) -> f64 {
+        let m = p.coverage.n_sites();
+        let fixed = p.fixed_mask();
+        let mut best = match goal {
+            CoverGoal::MaxSites(_) => f64::NEG_INFINITY,
+            CoverGoal::Need(_) => f64::INFINITY,
+        };
+        for mask in 0u32..(1 << m) {
+            let sites: Vec<u32> = (0..m as u32).filter(|s| mask & (1 << s) != 0).collect();
+            if (0..m).any(|s| fixed[s] && mask & (1 << s) == 0) || sites.iter().any(|&s| !p.allowed[s as usize]) {
+                continue;
+            }
+            let w = covered(p, &sites);
+            match goal {
+                CoverGoal::MaxSites(k) if sites.len() <= k => best = best.max(w),
+                CoverGoal::Need(need) if w >= need - 1e-9 => {
+                    let c: f64 = sites.iter().filter(|&&s| !fixed[s as usize]).map(|&s| p.costs[s as usize]).sum();
+                    best = best.min(c);
+                }
+                _ => {}
+            }
+        }
+        best
+    }
+
+    /// Coverage, weights, costs, fixed sites and a forbidden site.
+    type Case = (Coverage, Vec<f64>, Vec<f64>, Vec<u32>, usize);
+
+    fn problems(seed: u64) -> Vec<Case> {
+        let mut rng = Lcg(seed);
+        (0..30)
+            .map(|k| {
+                let n = 12;
+                let radius = 1200.0 + 1200.0 * rng.next();
+                let cov = instance(&mut rng, n, radius);
+                let integral = k % 3 != 0;
+                let w: Vec<f64> =
+                    (0..n).map(|_| if integral { (rng.next() * 9.0).round() } else { rng.next() * 9.0 }).collect();
+                let c: Vec<f64> = (0..n)
+                    .map(|_| if integral { 1.0 + (rng.next() * 4.0).round() } else { 0.5 + rng.next() * 4.0 })
+                    .collect();
+                let fixed = if k % 2 == 0 { vec![(k % n) as u32] } else { Vec::new() };
+                (cov, w, c, fixed, k % n)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finished_tree_is_the_enumerated_optimum_and_a_capped_tree_keeps_a_valid_bound() {
+        let mut finished = 0;
+        for seed in 1..4u64 {
+            for (cov, w, c, fixed, banned) in problems(seed) {
+                let mut p = CoverProblem::unit(&cov);
+                p.weights = w;
+                p.costs = c;
+                p.fixed = fixed.clone();
+                if !fixed.contains(&(banned as u32)) {
+                    p.allowed[banned] = false;
+                }
+                let total = p.max_coverable();
+                for goal in [
+                    CoverGoal::MaxSites(2),
+                    CoverGoal::MaxSites(4),
+                    CoverGoal::Need(0.7 * total),
+                    CoverGoal::Need(total),
+                ] {
+                    let opt = brute(&p, goal);
+                    // A weak incumbent (the fixed sites alone, or an unbounded cost) and a strong one.
+                    let weak = match goal {
+                        CoverGoal::MaxSites(_) => covered(&p, &fixed),
+                        CoverGoal::Need(_) => f64::INFINITY,
+                    };
+                    for (incumbent, root) in [
+                        (
+                            weak,
+                            match goal {
+                                CoverGoal::MaxSites(_) => total,
+                                CoverGoal::Need(_) => 0.0,
+                            },
+                        ),
+                        (opt, opt),
+                    ] {
+                        let out = cover_tree(&p, goal, incumbent, root, f64::INFINITY, Stop::never());
+                        assert!(out.proven);
+                        finished += 1;
+                        let best = match &out.improved {
+                            Some((v, sites)) => {
+                                // The returned plan is what it claims and obeys every constraint.
+                                assert!(fixed.iter().all(|f| sites.contains(f)));
+                                assert!(sites.iter().all(|&s| p.allowed[s as usize] || fixed.contains(&s)));
+                                match goal {
+                                    CoverGoal::MaxSites(k) => {
+                                        assert!(sites.len() <= k);
+                                        assert!((covered(&p, sites) - v).abs() < 1e-9);
+                                    }
+                                    CoverGoal::Need(need) => {
+                                        assert!(covered(&p, sites) >= need - 1e-9);
+                                        let cost: f64 = sites
+                                            .iter()
+                                            .filter(|s| !fixed.contains(s))
+                                            .map(|&s| p.costs[s as usize])
+                                            .sum();
+                                        assert!((cost - v).abs() < 1e-9);
+                                    }
+                                }
+                                *v
+                            }
+                            None => incumbent,
+                        };
+                        assert!((best - opt).abs() < 1e-6, "seed {seed} {goal:?}: {best} vs optimum {opt}");
+                        assert!((out.bound - opt).abs() < 1e-6, "seed {seed} {goal:?}: bound {} vs {opt}", out.bound);
+                        if incumbent == opt {
+                            assert!(out.improved.is_none(), "nothing beats the optimum");
+                        }
+                    }
+                    // Capped after the root: the bound stays on the right side of the optimum.
+                    let out = cover_tree(&p, goal, weak, 0.0, 1.0, Stop::never());
+                    match goal {
+                        CoverGoal::MaxSites(_) if !out.proven || out.improved.is_some() => {
+                            assert!(out.bound >= opt - 1e-6, "{goal:?}: {} < {opt}", out.bound)
+                        }
+                        CoverGoal::Need(_) => assert!(out.bound <= opt + 1e-6, "{goal:?}: {} > {opt}", out.bound),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert!(finished >= 700);
+    }
+
+    #[test]
+    fn reductions_keep_the_optimum() {
+        // Site 1 covers {0, 1}, site 0 only {0}: site 0 is dominated; villages 2 and 3 are covered
+        // by the same sites and merge.
+        let m = vec![
+            0.0, 500.0, 9e9, //
+            9e9, 0.0, 9e9, //
+            9e9, 9e9, 0.0, //
+            9e9, 9e9, 0.0,
+        ];
+        let cov = Coverage::from_matrix(&m, 4, 3, 600.0).unwrap();
+        let mut p = CoverProblem::unit(&cov);
+        p.weights = vec![1.0, 2.0, 3.0, 4.0];
+        let red = Reduced::new(&p, CoverGoal::MaxSites(1));
+        assert_eq!(red.site, vec![1, 2]);
+        assert_eq!(red.weight, vec![3.0, 7.0]);
+        let out = cover_tree(&p, CoverGoal::MaxSites(1), 0.0, 10.0, f64::INFINITY, Stop::never());
+        assert_eq!(out.improved.map(|i| i.1), Some(vec![2]));
+        assert!(out.proven);
+        assert_eq!(out.bound, 7.0);
+    }
+}
