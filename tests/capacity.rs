@@ -3,8 +3,10 @@
 use villageplan::datasets::sample_county;
 use villageplan::error::Error;
 use villageplan::model::{Instance, SiteStatus};
-use villageplan::plan::{plan, plan_with_centres, CapacityBy, CoverageBy, Plan, PlanOptions};
-use villageplan::solve::Status;
+use villageplan::plan::{
+    plan, plan_max_coverage, plan_p_median, plan_with_centres, CapacityBy, CoverageBy, Goal, Plan, PlanOptions,
+};
+use villageplan::solve::{CoverLimit, Status};
 
 /// Haversine distance written out independently of geo (same sphere radius), metres.
 fn haversine(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -76,13 +78,23 @@ fn check(county: &Instance, p: &Plan, opts: &PlanOptions) -> Checked {
         CoverageBy::Villages => coverage,
         CoverageBy::Population => population_coverage,
     };
-    assert!(share >= opts.target - 1e-9, "reached {share} of target {}", opts.target);
-    // Cost and an honest certificate.
     let cost: f64 =
         p.communities.iter().map(|c| sites[c.site as usize].effective_cost().expect("sample sites have costs")).sum();
     assert!((p.cost - cost).abs() < 1e-6);
-    assert!((p.solution.objective - cost).abs() < 1e-6);
-    assert!(p.solution.bound <= p.solution.objective + 1e-9);
+    if let Goal::MaxCoverage { .. } = p.options.goal {
+        // The objective is the covered weight; the bound an upper bound on it.
+        let weight = match opts.by {
+            CoverageBy::Villages => covered as f64,
+            CoverageBy::Population => covered_pop,
+        };
+        assert!((p.solution.objective - weight).abs() < 1e-6, "objective {} vs {weight}", p.solution.objective);
+        assert!(p.solution.bound >= p.solution.objective - 1e-9);
+    } else {
+        assert!(share >= opts.target - 1e-9, "reached {share} of target {}", opts.target);
+        // Cost and an honest certificate.
+        assert!((p.solution.objective - cost).abs() < 1e-6);
+        assert!(p.solution.bound <= p.solution.objective + 1e-9);
+    }
     assert_eq!(p.solution.status == Status::Optimal, p.solution.gap <= 1e-9);
     Checked {
         coverage,
@@ -226,4 +238,71 @@ fn given_centres_are_checked_under_the_capacity() {
         }
         Err(e) => panic!("{e}"),
     }
+}
+
+#[test]
+fn max_coverage_under_capacity_and_village_limits() {
+    let county = sample_county(2008).unwrap();
+    let p = 40;
+    let free = plan_max_coverage(&county, &PlanOptions::default(), CoverLimit::Sites(p)).unwrap();
+    let free_centres: Vec<String> =
+        free.communities.iter().map(|c| county.sites()[c.site as usize].id.clone()).collect();
+    let cases = [
+        PlanOptions::default().capacity(1500.0),
+        PlanOptions::default().max_villages(5),
+        PlanOptions::default().capacity(4000.0).capacity_by(CapacityBy::Population).max_villages(6),
+        PlanOptions::default().capacity(3000.0).by(CoverageBy::Population),
+    ];
+    for opts in cases {
+        let plan = plan_max_coverage(&county, &opts, CoverLimit::Sites(p)).unwrap();
+        let c = check(&county, &plan, &opts);
+        report("max coverage under limits", &plan, &c);
+        assert!(plan.communities.len() <= p);
+        let mut unlimited = opts.clone();
+        (unlimited.capacity, unlimited.max_villages) = (None, None);
+        let uncapacitated = plan_max_coverage(&county, &unlimited, CoverLimit::Sites(p)).unwrap();
+        // Limits only restrict: never more than without them, and the bound carries over.
+        assert!(plan.solution.objective <= uncapacitated.solution.objective + 1e-9);
+        assert_eq!(plan.solution.bound, uncapacitated.solution.bound);
+        // The search starts from the uncapacitated centres, so it serves at least what those
+        // centres serve under the same limits.
+        let mut pinned = opts.clone();
+        pinned.fixed = if opts.by == CoverageBy::Villages {
+            free_centres.clone()
+        } else {
+            uncapacitated.communities.iter().map(|c| county.sites()[c.site as usize].id.clone()).collect()
+        };
+        let kept = plan_max_coverage(&county, &pinned, CoverLimit::Sites(pinned.fixed.len().max(1))).unwrap();
+        check(&county, &kept, &pinned);
+        assert!(
+            plan.solution.objective >= kept.solution.objective - 1e-9,
+            "{} < {}",
+            plan.solution.objective,
+            kept.solution.objective
+        );
+        assert_eq!(plan_max_coverage(&county, &opts, CoverLimit::Sites(p)).unwrap(), plan);
+    }
+    // The limits bind on the sample county.
+    let tight = plan_max_coverage(&county, &PlanOptions::default().max_villages(2), CoverLimit::Sites(p)).unwrap();
+    assert!(tight.solution.objective < free.solution.objective);
+    // A budget works too.
+    let opts = PlanOptions::default().capacity(1500.0);
+    let b = plan_max_coverage(&county, &opts, CoverLimit::Budget(5_000_000.0)).unwrap();
+    check(&county, &b, &opts);
+    let new_cost: f64 = b
+        .communities
+        .iter()
+        .map(|c| &county.sites()[c.site as usize])
+        .filter(|s| !s.status.is_fixed_open())
+        .map(|s| s.effective_cost().expect("sample sites have costs"))
+        .sum();
+    assert!(new_cost <= 5_000_000.0 + 1e-6, "{new_cost}");
+}
+
+#[test]
+fn p_median_refuses_capacity_with_a_clear_error() {
+    let county = sample_county(2008).unwrap();
+    let err = plan_p_median(&county, &PlanOptions::default().capacity(1500.0), 30).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+    assert!(err.to_string().contains("`capacity`") && err.to_string().contains("max_coverage"), "{err}");
 }

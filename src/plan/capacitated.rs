@@ -14,7 +14,7 @@ use crate::group::capacity::{assign_sparse, SparseAssignment};
 use crate::group::{assign_capacitated_from, CapacitatedAssignment};
 use crate::model::Instance;
 use crate::solve::greedy::Candidate;
-use crate::solve::CoverProblem;
+use crate::solve::{CoverLimit, CoverProblem};
 
 /// Candidates evaluated exactly per greedy step (the best by estimate); the next batch is
 /// evaluated only when none of these raises the assigned weight.
@@ -473,6 +473,142 @@ impl<'p, 'a> Capacitated<'p, 'a> {
             })
             .collect();
         Ok(Outcome { open, assignment, steps })
+    }
+}
+
+impl Capacitated<'_, '_> {
+    /// From the uncapacitated maximal-coverage centres to capacitated ones: most assigned weight
+    /// within `limit` (`Sites(p)` centres in all, or a `Budget` for the sites beyond the fixed ones).
+    ///
+    /// 1. Assign `start` ([`assign_capacitated_from`]).
+    /// 2. Fill: while the limit allows, open the site that raises the assigned weight most (per
+    ///    cost under a budget), among the [`BATCH`] best by optimistic estimate, each re-solved
+    ///    exactly on the components it touches.
+    /// 3. Swap rounds: for each open non-fixed site in turn, close it and open the best of the
+    ///    [`BATCH`] candidates by estimate that fits the limit; keep the swap when the assigned
+    ///    weight rises, undo it otherwise. Stops after a round without improvement (at most
+    ///    `rounds`).
+    /// 4. Re-solve the whole assignment with the full method, warm-started (never worse).
+    ///
+    /// # Errors
+    /// As [`assign_capacitated_from`] (inputs checked by the first assignment).
+    ///
+    /// # Complexity
+    /// Per swap: two component rebuilds, O(n + m + E), and O(BATCH) component re-solves.
+    pub fn maximise(&self, start: Vec<u32>, limit: CoverLimit, rounds: usize) -> Result<(Outcome, f64)> {
+        let p = self.problem;
+        let m = p.coverage.n_sites();
+        let fixed = p.fixed_mask();
+        let mut open = start;
+        open.sort_unstable();
+        open.dedup();
+        let first = self.assign(&open, &vec![None; p.coverage.n_villages()])?;
+        let mut site_of: Vec<Option<u32>> = first.assignment.iter().map(|a| a.map(|(k, _)| open[k as usize])).collect();
+        let mut covered = first.covered_weight;
+        let tol = 1e-12 * p.total_weight().max(1.0);
+        let spent = |open: &[u32]| -> f64 {
+            open.iter().filter(|&&s| !fixed[s as usize]).map(|&s| p.costs[s as usize]).fold(0.0, |a, b| a + b)
+        };
+        // Whether opening `t` beside `open` keeps within the limit.
+        let fits = |open: &[u32], t: u32| -> bool {
+            match limit {
+                CoverLimit::Sites(k) => open.len() < k,
+                CoverLimit::Budget(b) => spent(open) + p.costs[t as usize] <= b * (1.0 + 1e-12),
+            }
+        };
+        let mut steps = 0u64;
+        // The BATCH closed, allowed sites (other than `skip`) that fit, with the best estimates.
+        let batch = |open: &[u32], site_of: &[Option<u32>], skip: Option<u32>| -> Vec<u32> {
+            let is_open: Vec<bool> = {
+                let mut o = vec![false; m];
+                open.iter().for_each(|&s| o[s as usize] = true);
+                o
+            };
+            let mut c: Vec<(f64, u32)> = (0..m as u32)
+                .filter(|&t| p.allowed[t as usize] && !is_open[t as usize] && Some(t) != skip && fits(open, t))
+                .filter_map(|t| {
+                    let e = self.estimate(t, site_of);
+                    (e > 0.0).then(|| {
+                        (ratio(e, if matches!(limit, CoverLimit::Budget(_)) { p.costs[t as usize] } else { 1.0 }), t)
+                    })
+                })
+                .collect();
+            c.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            c.truncate(BATCH);
+            c.into_iter().map(|(_, t)| t).collect()
+        };
+        // 2. Fill.
+        loop {
+            let mut comps = Components::new(self, &open);
+            let mut best: Option<(f64, u32, Change)> = None;
+            for t in batch(&open, &site_of, None) {
+                let change = self.change(t, true, &mut comps, &site_of);
+                if change.gain() > tol && best.as_ref().is_none_or(|b| change.gain() > b.0) {
+                    best = Some((change.gain(), t, change));
+                }
+            }
+            let Some((gain, t, change)) = best else { break };
+            self.apply(&change, &mut site_of);
+            covered += gain;
+            open.push(t);
+            open.sort_unstable();
+            steps += 1;
+        }
+        // 3. Swaps.
+        for _ in 0..rounds {
+            let mut improved = false;
+            let movable: Vec<u32> = open.iter().copied().filter(|&s| !fixed[s as usize]).collect();
+            for s in movable {
+                let mut comps = Components::new(self, &open);
+                let close = self.change(s, false, &mut comps, &site_of);
+                let mut trial_site_of = site_of.clone();
+                self.apply(&close, &mut trial_site_of);
+                let trial_open: Vec<u32> = open.iter().copied().filter(|&x| x != s).collect();
+                let mut comps = Components::new(self, &trial_open);
+                let mut best: Option<(f64, u32, Change)> = None;
+                for t in batch(&trial_open, &trial_site_of, Some(s)) {
+                    let change = self.change(t, true, &mut comps, &trial_site_of);
+                    if best.as_ref().is_none_or(|b| change.gain() > b.0) {
+                        best = Some((change.gain(), t, change));
+                    }
+                }
+                if let Some((gain, t, change)) = best {
+                    if close.gain() + gain > tol {
+                        self.apply(&change, &mut trial_site_of);
+                        site_of = trial_site_of;
+                        covered += close.gain() + gain;
+                        open = trial_open;
+                        open.push(t);
+                        open.sort_unstable();
+                        steps += 2;
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        // 4. Polish.
+        if steps > 0 {
+            let last = self.assign(&open, &site_of)?;
+            if last.covered_weight >= covered {
+                site_of = last.assignment.iter().map(|a| a.map(|(k, _)| open[k as usize])).collect();
+                covered = last.covered_weight;
+            }
+        }
+        let cov = p.coverage;
+        let assignment = site_of
+            .iter()
+            .enumerate()
+            .map(|(v, s)| {
+                let s = (*s)?;
+                let k = open.binary_search(&s).ok()?;
+                let i = cov.villages_of(s as usize).binary_search(&(v as u32)).ok()?;
+                Some((k as u32, cov.distances_of(s as usize)[i]))
+            })
+            .collect();
+        Ok((Outcome { open, assignment, steps }, covered))
     }
 }
 

@@ -22,13 +22,14 @@
 use rayon::prelude::*;
 
 use super::area::ServiceArea;
+use super::capacitated::Capacitated;
 use super::options::{CoverageBy, DistanceMetric, Goal, PlanObjective, PlanOptions};
 use super::planner::{assemble, covering_problem, Plan};
 use crate::coverage::Coverage;
 use crate::error::{Error, Location, Result};
 use crate::group::assign_nearest;
 use crate::model::Instance;
-use crate::solve::{self, CenterOptions, CostMatrix, CoverLimit, MedianOptions, Solution, SolveOptions};
+use crate::solve::{self, CenterOptions, CostMatrix, CoverLimit, MedianOptions, Sense, Solution, SolveOptions, Status};
 use crate::spatial::Metric;
 
 /// Largest village × site distance matrix the p-median and p-center plans build (50 million
@@ -40,7 +41,8 @@ pub const MAX_MATRIX_ENTRIES: usize = 50_000_000;
 /// centres or within a budget: the maximal covering location problem on the county.
 ///
 /// Uses from `options`: `radius`, `by` (villages or population), `within_town`, `fixed`,
-/// `forbidden`, `seed`, `time_limit`. `target` and `objective` are ignored; the plan records
+/// `forbidden`, `seed`, `time_limit`, `capacity`, `capacity_by` and `max_villages`. `target` and
+/// `objective` are ignored; the plan records
 /// [`Goal::MaxCoverage`] in `options.goal` and its [`Plan::objective`] is `count` for
 /// [`CoverLimit::Sites`], `cost` for [`CoverLimit::Budget`].
 ///
@@ -53,11 +55,16 @@ pub const MAX_MATRIX_ENTRIES: usize = 50_000_000;
 /// The solution's `objective` is the covered weight (villages or people) and its `bound` a proven
 /// upper bound on the best reachable.
 ///
+/// With a capacity or a village limit, the uncapacitated centres are the start of a capacitated
+/// search (capacitated assignment, greedy fill, then swaps that raise the assigned weight); the objective
+/// is then the weight the capacitated assignment serves, and the uncapacitated bound (still
+/// valid, as capacities only restrict) is reported.
+///
 /// # Errors
 /// [`Error::InvalidInput`] naming `radius`, `time_limit`, `fixed` / `forbidden` (unknown id, or
 /// both), `by` (population on a county without population), `p` (below the existing and fixed
-/// sites), `budget` (negative or not finite, or a site that may open has no cost), or `capacity`
-/// (capacity and village limits are only supported by [`plan`](super::plan)).
+/// sites), `budget` (negative or not finite, or a site that may open has no cost), `capacity`
+/// (NaN or ≤ 0) or `max_villages` (0).
 ///
 /// # Examples
 /// ```
@@ -71,7 +78,8 @@ pub const MAX_MATRIX_ENTRIES: usize = 50_000_000;
 /// assert_eq!(p.communities.len(), 2);
 /// ```
 pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverLimit) -> Result<Plan> {
-    check_common(options)?;
+    check_common(options, true)?;
+    options.check_capacity()?;
     let (fixed, allowed) = site_rules(county, options)?;
     let objective = match limit {
         CoverLimit::Sites(_) => PlanObjective::Count,
@@ -98,6 +106,17 @@ pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverL
     let area = ServiceArea::build(county, &options)?;
     let (problem, objective) = covering_problem(county, area.coverage(), &options)?;
     let solution = solve::max_coverage(&problem, limit, &solve_options(&options))?;
+    if options.is_capacitated() {
+        let capacitated = Capacitated::new(county, &problem, &options);
+        let (outcome, covered) = capacitated.maximise(solution.open.clone(), limit, CAPACITY_SWAP_ROUNDS)?;
+        // The uncapacitated bound stays valid: the capacitated problem is a restriction of it.
+        let timed_out = solution.status == Status::TimeLimit;
+        let mut certified =
+            Solution::certify(outcome.open, covered, solution.bound.max(covered), Sense::Maximize, timed_out);
+        certified.iterations = solution.iterations + outcome.steps;
+        certified.seconds = solution.seconds;
+        return Ok(area.finish(county, assemble(county, options, objective, certified, &outcome.assignment)));
+    }
     let best = assign_nearest(area.coverage(), &solution.open);
     Ok(area.finish(county, assemble(county, options, objective, solution, &best)))
 }
@@ -192,19 +211,22 @@ pub fn plan_p_center(county: &Instance, options: &PlanOptions, p: usize) -> Resu
     Ok(finish(county, options, solution, &matrix, area.as_ref()))
 }
 
-/// Checks shared by every objective: radius, time limit, no capacity.
-fn check_common(options: &PlanOptions) -> Result<()> {
+/// Swap rounds of the capacitated maximal-coverage plan.
+const CAPACITY_SWAP_ROUNDS: usize = 3;
+
+/// Checks shared by every objective: radius, time limit, and no capacity unless `capacity_ok`.
+fn check_common(options: &PlanOptions, capacity_ok: bool) -> Result<()> {
     crate::coverage::sets::check_radius(options.radius)?;
     if let Some(t) = options.time_limit {
         if t.is_nan() || t < 0.0 {
             return Err(Error::param("time_limit", format!("time limit must be ≥ 0 seconds, got {t}")));
         }
     }
-    if options.is_capacitated() {
+    if options.is_capacitated() && !capacity_ok {
         return Err(Error::param(
             "capacity",
-            "capacity and max_villages are only supported when planning to a coverage target (plan); \
-             leave them out for this objective",
+            "capacity and max_villages are supported when planning to a coverage target (plan) or for \
+             maximal coverage (max_coverage), not for p-median or p-center; leave them out for this objective",
         ));
     }
     Ok(())
@@ -247,7 +269,7 @@ type MatrixProblem = (CostMatrix, Option<ServiceArea>, Vec<u32>, Vec<u32>, PlanO
 
 /// The distance matrix and the site rules of a p-median or p-center plan, after the checks.
 fn matrix_problem(county: &Instance, options: &PlanOptions, p: usize) -> Result<MatrixProblem> {
-    check_common(options)?;
+    check_common(options, false)?;
     let (fixed, allowed) = site_rules(county, options)?;
     let (n, m) = (county.n_villages(), county.n_sites());
     if n.saturating_mul(m) > MAX_MATRIX_ENTRIES {

@@ -47,7 +47,8 @@ fn cover_limit(p: Option<i64>, budget: Option<f64>) -> Result<CoverLimit> {
 #[pyfunction]
 #[pyo3(signature = (
     county, radius=2000.0, p=None, budget=None, by="villages", within_town=true,
-    fixed=None, forbidden=None, seed=0, time_limit=None, metric="straight", minutes=None, *, progress=None
+    fixed=None, forbidden=None, seed=0, time_limit=None, metric="straight", minutes=None,
+    capacity=None, capacity_by="households", max_villages=None, *, progress=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn max_coverage(
@@ -64,12 +65,19 @@ pub fn max_coverage(
     time_limit: Option<f64>,
     metric: &str,
     minutes: Option<f64>,
+    capacity: Option<f64>,
+    capacity_by: &str,
+    max_villages: Option<i64>,
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPlan> {
     let reach = Reach { metric, minutes };
     let (options, limit) = attached(py, || {
         let limit = cover_limit(p, budget)?;
-        Ok((objective_options(radius, by, within_town, fixed, forbidden, seed, time_limit, reach)?, limit))
+        let limits = Limits { capacity, capacity_by, max_villages };
+        let target = crate::defaults::COVERAGE_TARGET;
+        let options =
+            options(radius, target, by, within_town, "auto", fixed, forbidden, seed, time_limit, limits, reach)?;
+        Ok((options, limit))
     })?;
     let instance = &*county.get().inner;
     cancellable(py, progress, |_| core::plan_max_coverage(instance, &options, limit)).map(PyPlan::new)
