@@ -22,6 +22,14 @@ pub(crate) const TREE_WORK: f64 = 3.0e8;
 /// them is the better use of the time when the first few thousand iterations do not).
 const TREE_MAX_ITERATIONS: [f64; 2] = [10_000.0, 10_000.0];
 
+/// A local search the branch and bound may apply to its completions: from a plan (original
+/// sites, fixed ones included) to an improved one and its value in the caller's terms.
+pub(crate) type Polish<'a> = &'a mut dyn FnMut(&[u32]) -> (f64, Vec<u32>);
+
+/// Root iterations whose completion is polished, and how many nodes' final completions are.
+const POLISH_AT: [usize; 4] = [10, 50, 150, 300];
+const POLISHED_NODES: u64 = 20;
+
 /// Which covering question the branch and bound answers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum CoverGoal {
@@ -710,6 +718,7 @@ pub(crate) fn cover_tree(
     root_bound: f64,
     work: f64,
     stop: Stop<'_>,
+    mut polish: Option<Polish<'_>>,
 ) -> TreeOutcome {
     let red = Reduced::new(problem, goal);
     // The caller's terms ↔ the reduced minimisation.
@@ -724,7 +733,32 @@ pub(crate) fn cover_tree(
     };
     let mut ub = to_min(incumbent);
 
-    let mut improved: Option<Vec<bool>> = None;
+    let mut improved: Option<Vec<u32>> = None;
+    // The plan of a completion (original sites, fixed ones included).
+    let sites_of = |open: &[bool]| -> Vec<u32> {
+        let mut sites: Vec<u32> = problem.fixed.clone();
+        sites.extend((0..red.n_cols()).filter(|&c| open[c]).map(|c| red.site[c]));
+        sites.sort_unstable();
+        sites.dedup();
+        sites
+    };
+    // Offer a completion as the incumbent, polished by the caller's local search when asked.
+    let mut offer = |open: &[bool], polished: bool, ub: &mut f64, improved: &mut Option<Vec<u32>>| {
+        let v = red.value(open);
+        let mut candidate = (v, None);
+        if polished && v.is_finite() {
+            if let Some(f) = polish.as_mut() {
+                let (value, sites) = f(&sites_of(open));
+                if to_min(value) < v {
+                    candidate = (to_min(value), Some(sites));
+                }
+            }
+        }
+        if improves(candidate.0, *ub) {
+            *ub = candidate.0;
+            *improved = Some(candidate.1.unwrap_or_else(|| sites_of(open)));
+        }
+    };
     let floor = to_min(root_bound);
     let mut outcome =
         TreeOutcome { improved: None, bound: root_bound, proven: false, nodes: 0, iterations: 0, stopped: false };
@@ -763,11 +797,7 @@ pub(crate) fn cover_tree(
         }
         if node.met() {
             let open: Vec<bool> = node.state.iter().map(|&s| s == ONE).collect();
-            let v = red.value(&open);
-            if improves(v, ub) {
-                ub = v;
-                improved = Some(open);
-            }
+            offer(&open, false, &mut ub, &mut improved);
             continue;
         }
         // Subgradient ascent with fixing.
@@ -809,14 +839,10 @@ pub(crate) fn cover_tree(
             }
             if it % 10 == 0 {
                 if let Some(open) = node.complete() {
-                    let v = red.value(&open);
-                    if improves(v, ub) {
-                        ub = v;
-                        improved = Some(open);
-                        if best >= red.cutoff(ub) {
-                            pruned = true;
-                            break;
-                        }
+                    offer(&open, root && POLISH_AT.contains(&it), &mut ub, &mut improved);
+                    if best >= red.cutoff(ub) {
+                        pruned = true;
+                        break;
                     }
                 }
             }
@@ -828,8 +854,9 @@ pub(crate) fn cover_tree(
             if norm <= 0.0 {
                 break;
             }
-            // Polyak's step towards the incumbent (or 10% above the bound while there is none).
-            let target = if ub.is_finite() { ub } else { l + 0.1 * l.abs().max(1.0) };
+            // Polyak's step aims past the incumbent by the current gap, so that a good incumbent
+            // does not shrink the steps to nothing (or 10% above the bound while there is none).
+            let target = if ub.is_finite() { ub + (ub - l).max(0.0) } else { l + 0.1 * l.abs().max(1.0) };
             let step = mu * (target - l).max(1e-6 * l.abs().max(1.0)) / norm;
             for (r, x) in u.iter_mut().enumerate() {
                 let mut next = (*x + step * node.grad[r]).max(0.0);
@@ -854,11 +881,7 @@ pub(crate) fn cover_tree(
         let l = node.evaluate(&best_u);
         node.fix_by_reduced_costs(l, red.cutoff(ub));
         if let Some(open) = node.complete() {
-            let v = red.value(&open);
-            if improves(v, ub) {
-                ub = v;
-                improved = Some(open);
-            }
+            offer(&open, outcome.nodes <= POLISHED_NODES, &mut ub, &mut improved);
         }
         if best >= red.cutoff(ub) {
             continue;
@@ -877,13 +900,10 @@ pub(crate) fn cover_tree(
         stack.push((zero, best_u.clone(), best));
         stack.push((one, best_u, best));
     }
-    if let Some(open) = improved {
-        let mut sites: Vec<u32> = problem.fixed.clone();
-        sites.extend((0..red.n_cols()).filter(|&c| open[c]).map(|c| red.site[c]));
-        sites.sort_unstable();
-        sites.dedup();
+    if let Some(sites) = improved {
         outcome.improved = Some((to_user(ub), sites));
     }
+
     if min_open.is_finite() {
         // Stopped: the weakest open node bounds what is left.
         let b = if red.integral { (min_open - 1e-6).ceil() } else { min_open };
@@ -1008,7 +1028,7 @@ mod tests {
                         ),
                         (opt, opt),
                     ] {
-                        let out = cover_tree(&p, goal, incumbent, root, f64::INFINITY, Stop::never());
+                        let out = cover_tree(&p, goal, incumbent, root, f64::INFINITY, Stop::never(), None);
                         assert!(out.proven);
                         finished += 1;
                         let best = match &out.improved {
@@ -1042,7 +1062,7 @@ mod tests {
                         }
                     }
                     // Capped after the root: the bound stays on the right side of the optimum.
-                    let out = cover_tree(&p, goal, weak, 0.0, 1.0, Stop::never());
+                    let out = cover_tree(&p, goal, weak, 0.0, 1.0, Stop::never(), None);
                     match goal {
                         CoverGoal::MaxSites(_) if !out.proven || out.improved.is_some() => {
                             assert!(out.bound >= opt - 1e-6, "{goal:?}: {} < {opt}", out.bound)
@@ -1072,7 +1092,7 @@ mod tests {
         let red = Reduced::new(&p, CoverGoal::MaxSites(1));
         assert_eq!(red.site, vec![1, 2]);
         assert_eq!(red.weight, vec![3.0, 7.0]);
-        let out = cover_tree(&p, CoverGoal::MaxSites(1), 0.0, 10.0, f64::INFINITY, Stop::never());
+        let out = cover_tree(&p, CoverGoal::MaxSites(1), 0.0, 10.0, f64::INFINITY, Stop::never(), None);
         assert_eq!(out.improved.map(|i| i.1), Some(vec![2]));
         assert!(out.proven);
         assert_eq!(out.bound, 7.0);

@@ -171,8 +171,15 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     // Reductions and the branch and bound: on county-sized instances they usually prove the plan
     // optimal (or find the optimum) in a few milliseconds.
     if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out && cov.n_pairs() <= TREE_MAX_PAIRS {
-        let tree =
-            cover_tree(problem, CoverGoal::Need(need), objective, bound, TREE_WORK, Stop::new(deadline, &control));
+        let tree = cover_tree(
+            problem,
+            CoverGoal::Need(need),
+            objective,
+            bound,
+            TREE_WORK,
+            Stop::new(deadline, &control),
+            None,
+        );
         iterations += tree.nodes + tree.iterations;
         timed_out |= tree.stopped;
         if let Some((c, o)) = tree.improved {

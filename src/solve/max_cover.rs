@@ -122,6 +122,12 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
             let greedy = st.open_list();
             iterations += swap_descent(&mut st, &candidates, limit);
             let (mut value, mut open) = (st.covered, st.open_list());
+            // The tree's completions are polished by a swap descent (a Lagrangian heuristic).
+            let mut polish = |sites: &[u32]| {
+                let mut st = CoverState::new(problem, &by_village, sites);
+                swap_descent(&mut st, &candidates, limit);
+                (st.covered, st.open_list())
+            };
             let tree = cover_tree(
                 problem,
                 CoverGoal::MaxSites(p),
@@ -129,6 +135,7 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
                 problem.max_coverable(),
                 TREE_WORK,
                 Stop::new(deadline, &control),
+                Some(&mut polish),
             );
             iterations += tree.nodes + tree.iterations;
             timed_out |= tree.stopped;
