@@ -26,6 +26,10 @@ const TREE_MAX_ITERATIONS: [f64; 2] = [10_000.0, 10_000.0];
 /// sites, fixed ones included) to an improved one and its value in the caller's terms.
 pub(crate) type Polish<'a> = &'a mut dyn FnMut(&[u32]) -> (f64, Vec<u32>);
 
+/// Largest gap between incumbent and root bound, relative to the objective, at which a capped
+/// branch and bound goes on branching (wider gaps rarely close within the cap).
+pub(crate) const ROOT_GAP_LIMIT: f64 = 0.01;
+
 /// Root iterations whose completion is polished, and how many nodes' final completions are.
 const POLISH_AT: [usize; 4] = [10, 50, 150, 300];
 const POLISHED_NODES: u64 = 20;
@@ -374,6 +378,30 @@ fn improves(v: f64, ub: f64) -> bool {
     }
 }
 
+/// Rearrange `items` (price per weight, row) so that its first `k` items are the cheapest rows
+/// worth `need` (the `k`-th, the dearest of them, possibly needed only in part); returns `k`.
+/// A weighted quickselect: expected O(n), where sorting would be O(n log n) per evaluation.
+fn cheapest_prefix(items: &mut [(f64, u32)], weight: &[f64], need: f64) -> usize {
+    let order = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let (mut lo, mut hi, mut left) = (0, items.len(), need);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        items[lo..hi].select_nth_unstable_by(mid - lo, order);
+        let below: f64 = items[lo..mid].iter().map(|&(_, r)| weight[r as usize]).sum();
+        if below >= left {
+            hi = mid;
+        } else {
+            let at = weight[items[mid].1 as usize];
+            if below + at >= left {
+                return mid + 1;
+            }
+            left -= below + at;
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
 /// Column states in a node.
 const FREE: u8 = 0;
 const ONE: u8 = 1;
@@ -403,7 +431,8 @@ struct Node<'r> {
     chosen: Vec<u32>,
     /// Subgradient at the last evaluation.
     grad: Vec<f64>,
-    order: Vec<u32>,
+    /// Uncovered rows keyed by price per weight (covering target).
+    order: Vec<(f64, u32)>,
 }
 
 impl<'r> Node<'r> {
@@ -484,15 +513,15 @@ impl<'r> Node<'r> {
             None => {
                 if self.need > 0.0 {
                     self.order.clear();
-                    self.order.extend((0..red.rows.len() as u32).filter(|&r| self.count[r as usize] == 0));
-                    if !red.full {
-                        let w = &red.weight;
-                        self.order.sort_by(|&a, &b| {
-                            (u[a as usize] / w[a as usize]).total_cmp(&(u[b as usize] / w[b as usize])).then(a.cmp(&b))
-                        });
-                    }
+                    let w = &red.weight;
+                    self.order.extend(
+                        (0..red.rows.len() as u32)
+                            .filter(|&r| self.count[r as usize] == 0)
+                            .map(|r| (u[r as usize] / w[r as usize], r)),
+                    );
+                    let k = if red.full { self.order.len() } else { cheapest_prefix(&mut self.order, w, self.need) };
                     let mut left = self.need;
-                    for &r in &self.order {
+                    for &(_, r) in &self.order[..k] {
                         let r = r as usize;
                         if left <= 0.0 {
                             break;
@@ -776,6 +805,7 @@ pub(crate) fn cover_tree(
         CoverGoal::MaxSites(_) => TREE_MAX_ITERATIONS[0],
         CoverGoal::Need(_) => TREE_MAX_ITERATIONS[1],
     };
+    let unlimited = work.is_infinite();
     let work = work.min(cap * pairs);
     let mut spent = 0.0;
     let mut min_open = f64::INFINITY;
@@ -885,6 +915,12 @@ pub(crate) fn cover_tree(
         }
         if best >= red.cutoff(ub) {
             continue;
+        }
+        if outcome.nodes == 1 && !unlimited && ub - best > ROOT_GAP_LIMIT * to_user(ub).abs().max(1.0) {
+            // Too far apart for branching to close within the work cap: leave the rest to the
+            // local search.
+            min_open = best;
+            break;
         }
         let Some(c) = node.branch_column() else {
             // Nothing left to decide: the completion above is this node's optimum.
@@ -1074,6 +1110,37 @@ mod tests {
             }
         }
         assert!(finished >= 700);
+    }
+
+    #[test]
+    fn cheapest_prefix_equals_sorting() {
+        let mut rng = Lcg(5);
+        for n in [1usize, 2, 3, 10, 57, 200] {
+            for _ in 0..20 {
+                let weight: Vec<f64> = (0..n).map(|_| 0.5 + (rng.next() * 4.0).round()).collect();
+                let items: Vec<(f64, u32)> = (0..n as u32).map(|r| ((rng.next() * 5.0).round(), r)).collect();
+                let total: f64 = weight.iter().sum();
+                let need = rng.next() * total * 1.1;
+                // Value of the cheapest fractional choice, by sorting.
+                let mut sorted = items.clone();
+                sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let fill = |list: &[(f64, u32)]| {
+                    let (mut left, mut value) = (need, 0.0);
+                    for &(key, r) in list {
+                        let y = (left / weight[r as usize]).min(1.0);
+                        if y <= 0.0 {
+                            break;
+                        }
+                        value += y * key * weight[r as usize];
+                        left -= y * weight[r as usize];
+                    }
+                    value
+                };
+                let mut quick = items.clone();
+                let k = cheapest_prefix(&mut quick, &weight, need);
+                assert!((fill(&quick[..k]) - fill(&sorted)).abs() < 1e-9, "n {n}");
+            }
+        }
     }
 
     #[test]

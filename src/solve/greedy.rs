@@ -3,7 +3,7 @@ use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use super::bounds::{knapsack_cover_bound, lagrangian_cover_until};
-use super::cover_bb::{cover_tree, CoverGoal, TREE_MAX_PAIRS, TREE_WORK};
+use super::cover_bb::{cover_tree, CoverGoal, ROOT_GAP_LIMIT, TREE_MAX_PAIRS, TREE_WORK};
 use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
 use super::{Sense, Solution, SolveOptions};
@@ -169,30 +169,35 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     control.check()?;
     let mut bound = bound.max(bound_lagrangian);
     // Reductions and the branch and bound: on county-sized instances they usually prove the plan
-    // optimal (or find the optimum) in a few milliseconds.
-    if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out && cov.n_pairs() <= TREE_MAX_PAIRS {
-        let tree = cover_tree(
-            problem,
-            CoverGoal::Need(need),
-            objective,
-            bound,
-            TREE_WORK,
-            Stop::new(deadline, &control),
-            None,
-        );
-        iterations += tree.nodes + tree.iterations;
-        timed_out |= tree.stopped;
+    // optimal (or find the optimum) in a few milliseconds. Tried when the gap is narrow enough for
+    // branching to close it: after the Lagrangian bound, or else after the local search.
+    let mut tree_tried = false;
+    let mut tree = |open: &mut Vec<u32>, objective: &mut f64, bound: &mut f64, timed_out: &mut bool| -> u64 {
+        let worth = *bound < *objective - 1e-9 * objective.abs().max(1.0)
+            && *objective - *bound <= ROOT_GAP_LIMIT * objective.abs().max(1.0)
+            && !*timed_out
+            && !tree_tried
+            && cov.n_pairs() <= TREE_MAX_PAIRS;
+        if !worth {
+            return 0;
+        }
+        tree_tried = true;
+        let stop = Stop::new(deadline, &control);
+        let tree = cover_tree(problem, CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None);
+        *timed_out |= tree.stopped;
         if let Some((c, o)) = tree.improved {
-            if c < objective {
-                objective = cost_of(&o);
-                open = o;
+            if c < *objective {
+                *objective = cost_of(&o);
+                *open = o;
             }
         }
-        bound = if tree.proven { objective } else { bound.max(tree.bound).min(objective) };
-    }
+        *bound = if tree.proven { *objective } else { bound.max(tree.bound).min(*objective) };
+        tree.nodes + tree.iterations
+    };
+    iterations += tree(&mut open, &mut objective, &mut bound, &mut timed_out);
     control.check()?;
-    // Improve the greedy plan by iterated local search unless it is already proven optimal.
-    let (open, objective) = if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out {
+    // Improve the plan by iterated local search unless it is already proven optimal.
+    if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out {
         let by_village = cov.transpose();
         let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let found = improve_target(problem, &by_village, &open, need, bound, &params);
@@ -201,14 +206,11 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
         if found.cost < objective {
             let mut o = found.open;
             o.sort_unstable();
-            let cost = cost_of(&o);
-            (o, cost)
-        } else {
-            (open, objective)
+            objective = cost_of(&o);
+            open = o;
         }
-    } else {
-        (open, objective)
-    };
+        iterations += tree(&mut open, &mut objective, &mut bound, &mut timed_out);
+    }
     control.check()?;
     let mut sol = Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out);
     sol.assignment = crate::group::assign_nearest(cov, &sol.open)
