@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -89,6 +90,7 @@ def max_coverage(
     time_limit: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Solution:
     """Cover the most demand with at most ``p`` sites, or within a ``budget`` (MCLP).
 
@@ -118,6 +120,13 @@ def max_coverage(
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
         the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium cases. The
+        Solution has the same shape; its bound is HiGHS's dual bound and its status ``"optimal"``
+        only when that closes the gap (``"time_limit"`` when ``time_limit`` stopped HiGHS first).
+        ``seed`` and ``progress`` are not used. Problems with more than 5 million coverage pairs
+        (entries within the radius) are refused.
 
     Returns
     -------
@@ -128,22 +137,28 @@ def max_coverage(
     ------
     InvalidInputError
         For a malformed matrix or vector, both or neither of ``p`` and ``budget``, or a
-        negative budget.
+        negative budget; with ``exact``, for a problem too large for the MIP (``field ==
+        "exact"``).
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
     """
+    args: dict[str, Any] = {
+        "radius": float(radius),
+        "p": p,
+        "budget": budget,
+        "site_costs": _vector(site_costs),
+        "weights": _vector(weights),
+        "fixed": _indices(fixed),
+        "forbidden": _indices(forbidden),
+        **_costs(costs),
+    }
+    if exact:
+        from villageplan.exact import exact_cover
+
+        heuristic = partial(_core.solve_max_coverage, seed=seed, time_limit=time_limit, **args)
+        return exact_cover(args, time_limit, heuristic)
     with progress_bar(progress, "max_coverage") as bar:
-        return _core.solve_max_coverage(
-            radius=float(radius),
-            p=p,
-            budget=budget,
-            site_costs=_vector(site_costs),
-            weights=_vector(weights),
-            fixed=_indices(fixed),
-            forbidden=_indices(forbidden),
-            seed=seed,
-            time_limit=time_limit,
-            progress=bar,
-            **_costs(costs),
-        )
+        return _core.solve_max_coverage(seed=seed, time_limit=time_limit, progress=bar, **args)
 
 
 def set_cover(
@@ -158,6 +173,7 @@ def set_cover(
     time_limit: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Solution:
     """Open the cheapest set of sites covering at least ``share`` of the demand (LSCP).
 
@@ -187,6 +203,13 @@ def set_cover(
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
         the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium cases. The
+        Solution has the same shape; its bound is HiGHS's dual bound and its status ``"optimal"``
+        only when that closes the gap (``"time_limit"`` when ``time_limit`` stopped HiGHS first).
+        ``seed`` and ``progress`` are not used. Problems with more than 5 million coverage pairs
+        (entries within the radius) are refused.
 
     Returns
     -------
@@ -197,23 +220,29 @@ def set_cover(
     Raises
     ------
     InvalidInputError
-        For a malformed matrix or vector or a share outside (0, 1].
+        For a malformed matrix or vector or a share outside (0, 1]; with ``exact``, for a problem
+        too large for the MIP (``field == "exact"``).
     InfeasibleError
         When even every allowed site cannot cover ``share``; ``achievable`` says how much can.
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
     """
+    args: dict[str, Any] = {
+        "radius": float(radius),
+        "share": share,
+        "site_costs": _vector(site_costs),
+        "weights": _vector(weights),
+        "fixed": _indices(fixed),
+        "forbidden": _indices(forbidden),
+        **_costs(costs),
+    }
+    if exact:
+        from villageplan.exact import exact_cover
+
+        heuristic = partial(_core.solve_set_cover, seed=seed, time_limit=time_limit, **args)
+        return exact_cover(args, time_limit, heuristic)
     with progress_bar(progress, "set_cover") as bar:
-        return _core.solve_set_cover(
-            radius=float(radius),
-            share=share,
-            site_costs=_vector(site_costs),
-            weights=_vector(weights),
-            fixed=_indices(fixed),
-            forbidden=_indices(forbidden),
-            seed=seed,
-            time_limit=time_limit,
-            progress=bar,
-            **_costs(costs),
-        )
+        return _core.solve_set_cover(seed=seed, time_limit=time_limit, progress=bar, **args)
 
 
 def p_median(
@@ -228,6 +257,7 @@ def p_median(
     time_limit: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Solution:
     """Open exactly ``p`` sites minimising the weighted total distance (p-median).
 
@@ -257,6 +287,13 @@ def p_median(
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
         the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium cases. The
+        Solution has the same shape; its bound is HiGHS's dual bound and its status ``"optimal"``
+        only when that closes the gap (``"time_limit"`` when ``time_limit`` stopped HiGHS first).
+        ``seed`` and ``progress`` are not used. Problems with more than 5 million assignment pairs
+        (finite entries, within the radius when given) are refused.
 
     Returns
     -------
@@ -266,23 +303,30 @@ def p_median(
     Raises
     ------
     InvalidInputError
-        For a malformed matrix or vector, ``p`` of 0 or above the number of allowed sites.
+        For a malformed matrix or vector, ``p`` of 0 or above the number of allowed sites; with
+        ``exact``, for a problem too large for the MIP (``field == "exact"``).
     InfeasibleError
-        When a weighted row cannot be reached from any site.
+        When a weighted row cannot be reached from any site (with ``exact``, also when no ``p``
+        sites reach every weighted row).
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
     """
+    args: dict[str, Any] = {
+        "costs": _matrix(costs),
+        "p": int(p),
+        "weights": _vector(weights),
+        "fixed": _indices(fixed),
+        "forbidden": _indices(forbidden),
+        "radius": radius,
+        "unserved_cost": unserved_cost,
+    }
+    if exact:
+        from villageplan.exact import exact_matrix
+
+        heuristic = partial(_core.solve_p_median, seed=seed, time_limit=time_limit, **args)
+        return exact_matrix("p_median", args, time_limit, heuristic)
     with progress_bar(progress, "p_median") as bar:
-        return _core.solve_p_median(
-            _matrix(costs),
-            int(p),
-            weights=_vector(weights),
-            fixed=_indices(fixed),
-            forbidden=_indices(forbidden),
-            radius=radius,
-            unserved_cost=unserved_cost,
-            seed=seed,
-            time_limit=time_limit,
-            progress=bar,
-        )
+        return _core.solve_p_median(seed=seed, time_limit=time_limit, progress=bar, **args)
 
 
 def p_center(
@@ -294,6 +338,7 @@ def p_center(
     time_limit: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Solution:
     """Open exactly ``p`` sites minimising the largest distance to the nearest open site (p-center).
 
@@ -316,6 +361,13 @@ def p_center(
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook for solves longer than half a second, True always, False never. Ctrl-C stops
         the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium cases. The
+        Solution has the same shape; its bound is HiGHS's dual bound and its status ``"optimal"``
+        only when that closes the gap (``"time_limit"`` when ``time_limit`` stopped HiGHS first).
+        ``seed`` and ``progress`` are not used. Problems with more than 5 million assignment pairs
+        (finite entries) are refused.
 
     Returns
     -------
@@ -325,18 +377,27 @@ def p_center(
     Raises
     ------
     InvalidInputError
-        For a malformed matrix or ``p`` of 0 or above the number of allowed sites.
+        For a malformed matrix or ``p`` of 0 or above the number of allowed sites; with
+        ``exact``, for a problem too large for the MIP (``field == "exact"``).
+    InfeasibleError
+        When a row cannot be reached from any allowed site (with ``exact``, also when no ``p``
+        sites reach every row).
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
     """
+    args: dict[str, Any] = {
+        "costs": _matrix(costs),
+        "p": int(p),
+        "fixed": _indices(fixed),
+        "forbidden": _indices(forbidden),
+    }
+    if exact:
+        from villageplan.exact import exact_matrix
+
+        heuristic = partial(_core.solve_p_center, seed=seed, time_limit=time_limit, **args)
+        return exact_matrix("p_center", args, time_limit, heuristic)
     with progress_bar(progress, "p_center") as bar:
-        return _core.solve_p_center(
-            _matrix(costs),
-            int(p),
-            fixed=_indices(fixed),
-            forbidden=_indices(forbidden),
-            seed=seed,
-            time_limit=time_limit,
-            progress=bar,
-        )
+        return _core.solve_p_center(seed=seed, time_limit=time_limit, progress=bar, **args)
 
 
 def capacitated_p_median(
@@ -348,6 +409,7 @@ def capacitated_p_median(
     time_limit: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Solution:
     """Open exactly ``p`` sites and assign each row whole to one, within the sites' capacities.
 
@@ -376,6 +438,13 @@ def capacitated_p_median(
         ``"time_limit"``.
     progress : bool, optional
         Show a progress bar (None: automatic). Ctrl-C stops the solve.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small cases (binary
+        assignment variables with a capacity row per site). The Solution has the same shape; its
+        assignment is the MIP's, its bound HiGHS's dual bound and its status ``"optimal"`` only
+        when that closes the gap. ``seed`` and ``progress`` are not used. Problems with more than
+        5 million assignment pairs (finite entries) are refused.
 
     Returns
     -------
@@ -389,7 +458,9 @@ def capacitated_p_median(
         of range.
     InfeasibleError
         When no assignment within the capacities was found (for example when the total capacity
-        of any ``p`` sites is below the total demand).
+        of any ``p`` sites is below the total demand); with ``exact``, when none exists.
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
 
     Examples
     --------
@@ -401,13 +472,16 @@ def capacitated_p_median(
     >>> s.sites.tolist(), s.objective
     ([1, 4], 4000.0)
     """
+    args: dict[str, Any] = {
+        "costs": _matrix(costs),
+        "p": int(p),
+        "demand": np.ascontiguousarray(demand, dtype=np.float64),
+        "capacity": np.ascontiguousarray(capacity, dtype=np.float64),
+    }
+    if exact:
+        from villageplan.exact import exact_capacitated
+
+        heuristic = partial(_core.solve_capacitated_p_median, seed=seed, time_limit=time_limit, **args)
+        return exact_capacitated(args, time_limit, heuristic)
     with progress_bar(progress, "capacitated_p_median") as bar:
-        return _core.solve_capacitated_p_median(
-            _matrix(costs),
-            int(p),
-            np.ascontiguousarray(demand, dtype=np.float64),
-            np.ascontiguousarray(capacity, dtype=np.float64),
-            seed=seed,
-            time_limit=time_limit,
-            progress=bar,
-        )
+        return _core.solve_capacitated_p_median(seed=seed, time_limit=time_limit, progress=bar, **args)

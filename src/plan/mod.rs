@@ -12,6 +12,10 @@ pub mod options;
 pub mod planner;
 
 pub use area::{NetworkSummary, ServiceArea};
+pub use objectives::{
+    objective_problem, outside_solution, plan_objective_with_centres, ObjectiveProblem, BOUND_TOLERANCE,
+    MAX_EXACT_PAIRS,
+};
 pub use objectives::{plan_max_coverage, plan_p_center, plan_p_median, MAX_MATRIX_ENTRIES};
 pub use options::{CapacityBy, CoverageBy, DistanceMetric, Goal, PlanObjective, PlanOptions};
 pub use planner::{

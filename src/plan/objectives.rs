@@ -78,6 +78,31 @@ pub const MAX_MATRIX_ENTRIES: usize = 50_000_000;
 /// assert_eq!(p.communities.len(), 2);
 /// ```
 pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverLimit) -> Result<Plan> {
+    let (options, area) = max_coverage_setup(county, options, limit)?;
+    let (problem, objective) = covering_problem(county, area.coverage(), &options)?;
+    let solution = solve::max_coverage(&problem, limit, &solve_options(&options))?;
+    if options.is_capacitated() {
+        let capacitated = Capacitated::new(county, &problem, &options);
+        let (outcome, covered) = capacitated.maximise(solution.open.clone(), limit, CAPACITY_SWAP_ROUNDS)?;
+        // The uncapacitated bound stays valid: the capacitated problem is a restriction of it.
+        let timed_out = solution.status == Status::TimeLimit;
+        let mut certified =
+            Solution::certify(outcome.open, covered, solution.bound.max(covered), Sense::Maximize, timed_out);
+        certified.iterations = solution.iterations + outcome.steps;
+        certified.seconds = solution.seconds;
+        return Ok(area.finish(county, assemble(county, options, objective, certified, &outcome.assignment)));
+    }
+    let best = assign_nearest(area.coverage(), &solution.open);
+    Ok(area.finish(county, assemble(county, options, objective, solution, &best)))
+}
+
+/// The checks of a maximal-coverage plan, its options (objective and goal recorded) and its
+/// service area.
+pub(super) fn max_coverage_setup(
+    county: &Instance,
+    options: &PlanOptions,
+    limit: CoverLimit,
+) -> Result<(PlanOptions, ServiceArea)> {
     check_common(options, true)?;
     options.check_capacity()?;
     let (fixed, allowed) = site_rules(county, options)?;
@@ -104,21 +129,22 @@ pub fn plan_max_coverage(county: &Instance, options: &PlanOptions, limit: CoverL
     options.objective = objective;
     options.goal = Goal::MaxCoverage { limit };
     let area = ServiceArea::build(county, &options)?;
-    let (problem, objective) = covering_problem(county, area.coverage(), &options)?;
-    let solution = solve::max_coverage(&problem, limit, &solve_options(&options))?;
-    if options.is_capacitated() {
-        let capacitated = Capacitated::new(county, &problem, &options);
-        let (outcome, covered) = capacitated.maximise(solution.open.clone(), limit, CAPACITY_SWAP_ROUNDS)?;
-        // The uncapacitated bound stays valid: the capacitated problem is a restriction of it.
-        let timed_out = solution.status == Status::TimeLimit;
-        let mut certified =
-            Solution::certify(outcome.open, covered, solution.bound.max(covered), Sense::Maximize, timed_out);
-        certified.iterations = solution.iterations + outcome.steps;
-        certified.seconds = solution.seconds;
-        return Ok(area.finish(county, assemble(county, options, objective, certified, &outcome.assignment)));
+    Ok((options, area))
+}
+
+/// Village populations as p-median weights.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `by` when the county's total population is 0.
+pub(super) fn population_weights(county: &Instance) -> Result<Vec<f64>> {
+    if county.total_population() <= 0.0 {
+        return Err(Error::param(
+            "by",
+            "the county's total population is 0, so distances cannot be weighted by it; fill in \
+             populations or plan with by='villages'",
+        ));
     }
-    let best = assign_nearest(area.coverage(), &solution.open);
-    Ok(area.finish(county, assemble(county, options, objective, solution, &best)))
+    Ok(county.villages().iter().map(|v| v.population).collect())
 }
 
 /// Plan exactly `p` centres that minimise the total distance from each village to its nearest
@@ -165,16 +191,7 @@ pub fn plan_p_median(county: &Instance, options: &PlanOptions, p: usize) -> Resu
     options.goal = Goal::PMedian { p };
     let weights: Option<Vec<f64>> = match options.by {
         CoverageBy::Villages => None,
-        CoverageBy::Population => {
-            if county.total_population() <= 0.0 {
-                return Err(Error::param(
-                    "by",
-                    "the county's total population is 0, so distances cannot be weighted by it; fill in \
-                     populations or plan with by='villages'",
-                ));
-            }
-            Some(county.villages().iter().map(|v| v.population).collect())
-        }
+        CoverageBy::Population => Some(population_weights(county)?),
     };
     let median = MedianOptions::default().fixed(fixed).forbidden(forbidden);
     let solution = solve::p_median_with(&matrix, p, weights.as_deref(), &median, &solve_options(&options))?;
@@ -422,3 +439,13 @@ fn finish(
         None => plan,
     }
 }
+
+/// The objectives' problems exported for an outside solver (the exact MIP of `villageplan.exact`),
+/// and plans made from its answer.
+mod exact;
+#[cfg(feature = "python")]
+pub(crate) use exact::{coverage_pairs, matrix_pairs};
+pub use exact::{
+    objective_problem, outside_solution, plan_objective_with_centres, ObjectiveProblem, BOUND_TOLERANCE,
+    MAX_EXACT_PAIRS,
+};

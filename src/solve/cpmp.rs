@@ -169,7 +169,7 @@ pub fn capacitated_p_median(
 }
 
 /// Validate `p`, `demand` and `capacity`, and the obvious capacity infeasibilities.
-fn check_inputs(n: usize, m: usize, p: usize, demand: &[f64], capacity: &[f64]) -> Result<()> {
+pub(crate) fn check_inputs(n: usize, m: usize, p: usize, demand: &[f64], capacity: &[f64]) -> Result<()> {
     if p == 0 || p > m {
         return Err(Error::param("p", format!("p = {p} must be in 1..={m} (the number of sites)")));
     }

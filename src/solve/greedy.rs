@@ -112,26 +112,7 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     problem.validate()?;
     let cov = problem.coverage;
     let w = &problem.weights;
-    let total = problem.total_weight();
-    if total <= 0.0 {
-        return Err(Error::param(
-            "weights",
-            "the total weight is 0 (for example every population is 0), so no share of it can be covered; plan by villages instead",
-        ));
-    }
-    let tol = 1e-9 * total;
-    let need = share * total - tol;
-    let reachable = problem.max_coverable();
-    if reachable < need {
-        return Err(Error::Infeasible {
-            reason: format!(
-                "the target of {:.1}% cannot be reached: opening every allowed site covers at most {:.2}% at this radius; lower the target, enlarge the radius or allow more sites",
-                share * 100.0,
-                100.0 * reachable / total
-            ),
-            achievable: reachable / total,
-        });
-    }
+    let need = cover_need(problem, share)?;
 
     let fixed = problem.fixed_mask();
     let mut bound_lagrangian = 0.0f64;
@@ -220,6 +201,36 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     sol.iterations = iterations;
     sol.seconds = start.elapsed().as_secs_f64();
     Ok(sol)
+}
+
+/// The weight a cover of `share` must reach (share × total weight, less a relative 10⁻⁹ for
+/// round-off), after checking that it can be reached.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `target` or `weights` (total 0); [`Error::Infeasible`] when
+/// opening every allowed site covers less, carrying the highest achievable share.
+pub(crate) fn cover_need(problem: &CoverProblem<'_>, share: f64) -> Result<f64> {
+    check_share(share)?;
+    let total = problem.total_weight();
+    if total <= 0.0 {
+        return Err(Error::param(
+            "weights",
+            "the total weight is 0 (for example every population is 0), so no share of it can be covered; plan by villages instead",
+        ));
+    }
+    let need = share * total - 1e-9 * total;
+    let reachable = problem.max_coverable();
+    if reachable < need {
+        return Err(Error::Infeasible {
+            reason: format!(
+                "the target of {:.1}% cannot be reached: opening every allowed site covers at most {:.2}% at this radius; lower the target, enlarge the radius or allow more sites",
+                share * 100.0,
+                100.0 * reachable / total
+            ),
+            achievable: reachable / total,
+        });
+    }
+    Ok(need)
 }
 
 /// Lazy greedy completion from a starting set, then redundancy elimination.

@@ -26,7 +26,11 @@ pub enum CoverLimit {
 }
 
 impl CoverLimit {
-    fn check(self, n_fixed: usize) -> Result<()> {
+    /// Check the limit: p at least the fixed sites, a finite budget ≥ 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `p` or `budget`.
+    pub(crate) fn check(self, n_fixed: usize) -> Result<()> {
         match self {
             CoverLimit::Sites(p) if p < n_fixed => Err(Error::param(
                 "p",

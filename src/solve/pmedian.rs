@@ -303,11 +303,11 @@ struct Prepared {
     unserved: f64,
 }
 
-fn prepare(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, median: &MedianOptions) -> Result<Prepared> {
-    let (n, m) = (costs.n_demand(), costs.n_sites());
-    let w = check_weights(weights, n)?;
-    let (fixed, allowed) = check_sites(&median.fixed, &median.forbidden, m)?;
-    check_p(p, &allowed, &fixed)?;
+/// Check the radius cap of a p-median: a finite radius ≥ 0 and an unserved cost at least as large.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `radius` or `unserved_cost`.
+pub(crate) fn check_radius_cap(median: &MedianOptions) -> Result<()> {
     if let Some(r) = median.radius {
         if !r.is_finite() || r < 0.0 {
             return Err(Error::param("radius", format!("radius must be a finite number ≥ 0, got {r}")));
@@ -320,6 +320,15 @@ fn prepare(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, median: &Media
             ));
         }
     }
+    Ok(())
+}
+
+fn prepare(costs: &CostMatrix, p: usize, weights: Option<&[f64]>, median: &MedianOptions) -> Result<Prepared> {
+    let (n, m) = (costs.n_demand(), costs.n_sites());
+    let w = check_weights(weights, n)?;
+    let (fixed, allowed) = check_sites(&median.fixed, &median.forbidden, m)?;
+    check_p(p, &allowed, &fixed)?;
+    check_radius_cap(median)?;
     // Effective costs: beyond the radius → unserved cost; without radius, ∞ → a big penalty.
     let eff = |c: f64| -> f64 {
         match median.radius {
