@@ -45,12 +45,17 @@ __all__ = [
     "county_with_road_lines",
     "county_without_roads",
     "covering_problem",
+    "exact_capacitated_problem",
+    "exact_cover_problem",
+    "exact_matrix_problem",
+    "exact_objective_problem",
     "funding_sources",
     "max_coverage",
     "network_coverage_columns",
     "p_center",
     "p_median",
     "plan",
+    "plan_objective_with_centres",
     "plan_with_centres",
     "read_csv",
     "read_geojson",
@@ -342,6 +347,9 @@ def max_coverage(
     time_limit: float | None = None,
     metric: str = "straight",
     minutes: float | None = None,
+    capacity: float | None = None,
+    capacity_by: str = "households",
+    max_villages: int | None = None,
     *,
     progress: Callable[[int, int], object] | None = None,
 ) -> Plan:
@@ -380,6 +388,42 @@ def p_center(
     progress: Callable[[int, int], object] | None = None,
 ) -> Plan:
     """Plan ``p`` centres with the least largest village-centre distance."""
+
+def exact_objective_problem(
+    county: County,
+    goal: str,
+    p: int | None = None,
+    budget: float | None = None,
+    radius: float = 2000.0,
+    by: str = "villages",
+    within_town: bool = True,
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+    time_limit: float | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
+) -> dict[str, Any]:
+    """Return the problem of a county objective as arrays (pairs by site, weights, costs, fixed, allowed)."""
+
+def plan_objective_with_centres(
+    county: County,
+    goal: str,
+    centres: list[str],
+    bound: float,
+    timed_out: bool = False,
+    seconds: float = 0.0,
+    iterations: int = 0,
+    p: int | None = None,
+    budget: float | None = None,
+    radius: float = 2000.0,
+    by: str = "villages",
+    within_town: bool = True,
+    fixed: list[str] | None = None,
+    forbidden: list[str] | None = None,
+    metric: str = "straight",
+    minutes: float | None = None,
+) -> Plan:
+    """Plan a county objective with given centres and an outside bound."""
 
 def plan_with_centres(
     county: County,
@@ -508,6 +552,19 @@ class Solution:
     def iterations(self) -> int:
         """Solver iterations."""
 
+    @staticmethod
+    def from_parts(
+        sites: list[int],
+        assignment: list[int],
+        objective: float,
+        bound: float,
+        sense: str,
+        timed_out: bool = False,
+        seconds: float = 0.0,
+        iterations: int = 0,
+    ) -> Solution:
+        """Return a solution from an outside solver's parts, certified as the engine's are."""
+
 def solve_max_coverage(
     costs: npt.NDArray[np.float64] | None,
     radius: float,
@@ -582,6 +639,43 @@ def solve_p_center(
 
 def read_orlib_pmed(path: str | os.PathLike[str]) -> tuple[npt.NDArray[np.float64], int]:
     """Read an OR-Library p-median file as (all-pairs distances, p)."""
+
+def exact_cover_problem(
+    costs: npt.NDArray[np.float64] | None,
+    radius: float,
+    p: int | None = None,
+    budget: float | None = None,
+    share: float | None = None,
+    site_costs: npt.NDArray[np.float64] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+    fixed: list[int] | None = None,
+    forbidden: list[int] | None = None,
+    time_limit: float | None = None,
+    csc: tuple[int, int, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]] | None = None,
+) -> dict[str, Any]:
+    """Return the covering problem of ``solve_max_coverage`` / ``solve_set_cover`` as arrays, checked."""
+
+def exact_matrix_problem(
+    costs: npt.NDArray[np.float64],
+    p: int,
+    goal: str = "p_median",
+    weights: npt.NDArray[np.float64] | None = None,
+    fixed: list[int] | None = None,
+    forbidden: list[int] | None = None,
+    radius: float | None = None,
+    unserved_cost: float | None = None,
+    time_limit: float | None = None,
+) -> dict[str, Any]:
+    """Return the problem of ``solve_p_median`` / ``solve_p_center`` as arrays, checked."""
+
+def exact_capacitated_problem(
+    costs: npt.NDArray[np.float64],
+    p: int,
+    demand: npt.NDArray[np.float64],
+    capacity: npt.NDArray[np.float64],
+    time_limit: float | None = None,
+) -> dict[str, Any]:
+    """Return the problem of ``solve_capacitated_p_median`` as arrays, checked."""
 
 # ---------------------------------------------------------------------------------------------
 # Acceptance assessment (达标验收)

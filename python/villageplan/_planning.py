@@ -600,13 +600,7 @@ def plan(
     if exact:
         from villageplan.exact import solve_exact
 
-        if capacity is not None or max_villages is not None:
-            error = _core.InvalidInputError(
-                "invalid `exact`: the exact MIP does not model capacity or max_villages; "
-                "plan with exact=False, or drop the limits"
-            )
-            error.field = "exact"
-            raise error
+        _refuse_limits_with_exact(capacity, max_villages)
 
         options = {
             "radius": radius,
@@ -675,6 +669,17 @@ def _core_county(county: County, fn: str) -> _core.County:
     return core_county
 
 
+def _refuse_limits_with_exact(capacity: float | None, max_villages: int | None) -> None:
+    """Raise InvalidInputError naming ``exact`` when a capacity or a village limit is given."""
+    if capacity is not None or max_villages is not None:
+        error = _core.InvalidInputError(
+            "invalid `exact`: the exact MIP does not model capacity or max_villages; "
+            "plan with exact=False, or drop the limits"
+        )
+        error.field = "exact"
+        raise error
+
+
 def max_coverage(
     county: County,
     radius: float = 2000.0,
@@ -688,8 +693,12 @@ def max_coverage(
     time_limit: float | None = None,
     metric: Literal["straight", "network"] = "straight",
     minutes: float | None = None,
+    capacity: float | None = None,
+    capacity_by: Literal["households", "population"] = "households",
+    max_villages: int | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Plan:
     """Plan the centres that cover the most villages (or people) with ``p`` centres or a budget.
 
@@ -729,10 +738,28 @@ def max_coverage(
         :func:`plan`).
     minutes : float, optional
         A limit in travel minutes along the roads instead of ``radius`` metres (see :func:`plan`).
+    capacity : float, optional
+        Most households (or people, see ``capacity_by``) one centre may serve. The centres are
+        then searched for under the limit (capacitated assignment, greedy fill, swaps) starting
+        from the uncapacitated answer; :attr:`Plan.objective` counts the villages (or people)
+        the capacitated communities serve, and :attr:`Plan.bound` stays the uncapacitated bound
+        (valid, as limits only restrict, but looser).
+    capacity_by : {"households", "population"}, default "households"
+        What ``capacity`` counts.
+    max_villages : int, optional
+        Most villages per community (5 to 8 is usual), alone or with ``capacity``.
     progress : bool, optional
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook once the solve has taken half a second, True always, False never. Ctrl-C
         stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium counties.
+        The plan has the same shape; its bound is HiGHS's dual bound and its status
+        ``"optimal"`` only when that closes the gap (``"time_limit"`` when ``time_limit``
+        stopped HiGHS first). ``seed`` and ``progress`` are not used. Problems with more than 5
+        million village-site pairs are refused (``field == "exact"``), and so is ``exact`` with
+        a capacity or a village limit.
 
     Returns
     -------
@@ -743,8 +770,11 @@ def max_coverage(
     ------
     InvalidInputError
         For neither or both of ``p`` and ``budget``, ``p`` below the existing and fixed sites, a
-        negative budget, a budget with sites that have no cost, a bad radius, or an unknown id
-        in ``fixed``/``forbidden`` (the error's ``field`` names the argument).
+        negative budget, a budget with sites that have no cost, a bad radius, a ``capacity`` that
+        is not positive, a ``max_villages`` below 1, ``exact`` with limits, or an unknown id in
+        ``fixed``/``forbidden`` (the error's ``field`` names the argument).
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
 
     Examples
     --------
@@ -756,7 +786,15 @@ def max_coverage(
     >>> q = vp.max_coverage(county, radius=2000, budget=5_000_000)
     >>> q.cost <= 5_000_000
     True
+    >>> r = vp.max_coverage(county, radius=2000, p=60, capacity=1500)
+    >>> bool((r.communities["households"] <= 1500).all()), r.objective <= p.objective <= r.bound
+    (True, True)
     """
+    if exact:
+        _refuse_limits_with_exact(capacity, max_villages)
+        options = {"radius": radius, "by": by, "within_town": within_town, "metric": metric, "minutes": minutes}
+        limit = {"p": p, "budget": budget}
+        return Plan(_exact_objective(county, "max_coverage", seed, time_limit, fixed, forbidden, **limit, **options))
     with progress_bar(progress, "max_coverage") as bar:
         core = _core.max_coverage(
             _core_county(county, "max_coverage"),
@@ -771,6 +809,9 @@ def max_coverage(
             time_limit,
             metric,
             minutes,
+            capacity,
+            capacity_by,
+            max_villages,
             progress=bar,
         )
     return Plan(core)
@@ -790,6 +831,7 @@ def p_median(
     minutes: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Plan:
     """Plan exactly ``p`` centres with the least total village-centre distance (p-median).
 
@@ -840,6 +882,13 @@ def p_median(
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook once the solve has taken half a second, True always, False never. Ctrl-C
         stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium counties.
+        The plan has the same shape; its bound is HiGHS's dual bound and its status
+        ``"optimal"`` only when that closes the gap (``"time_limit"`` when ``time_limit``
+        stopped HiGHS first). ``seed`` and ``progress`` are not used. Problems with more than 5
+        million village-site pairs are refused (``field == "exact"``).
 
     Returns
     -------
@@ -853,6 +902,8 @@ def p_median(
         below the towns that need a centre; a town without any site that may open
         (``within_town``); a county too large for the distance matrix (``field == "county"``);
         a bad radius; or an unknown id in ``fixed``/``forbidden``.
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
 
     Examples
     --------
@@ -864,6 +915,9 @@ def p_median(
     >>> bool(m.assignments["community"].ge(0).all())  # everyone is served
     True
     """
+    if exact:
+        options = {"radius": radius, "by": by, "within_town": within_town, "metric": metric, "minutes": minutes}
+        return Plan(_exact_objective(county, "p_median", seed, time_limit, fixed, forbidden, p=p, **options))
     with progress_bar(progress, "p_median") as bar:
         core = _core.p_median(
             _core_county(county, "p_median"),
@@ -896,6 +950,7 @@ def p_center(
     minutes: float | None = None,
     *,
     progress: bool | None = None,
+    exact: bool = False,
 ) -> Plan:
     """Plan exactly ``p`` centres with the least largest village-centre distance (p-center).
 
@@ -946,6 +1001,13 @@ def p_center(
         Show a progress bar (tqdm) while the solver runs: None (default) shows one in a terminal
         or notebook once the solve has taken half a second, True always, False never. Ctrl-C
         stops the solve within a fraction of a second and raises ``KeyboardInterrupt``.
+    exact : bool, default False
+        Solve the same problem as a mixed-integer programme with HiGHS (``pip install
+        villageplan[exact]``) instead of the engine, to check it on small and medium counties.
+        The plan has the same shape; its bound is HiGHS's dual bound and its status
+        ``"optimal"`` only when that closes the gap (``"time_limit"`` when ``time_limit``
+        stopped HiGHS first). ``seed`` and ``progress`` are not used. Problems with more than 5
+        million village-site pairs are refused (``field == "exact"``).
 
     Returns
     -------
@@ -956,6 +1018,8 @@ def p_center(
     ------
     InvalidInputError
         As :func:`p_median`.
+    ImportError
+        With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
 
     Examples
     --------
@@ -967,6 +1031,9 @@ def p_center(
     >>> bool(c.assignments["distance_m"].max() == c.objective)
     True
     """
+    if exact:
+        options = {"radius": radius, "by": by, "within_town": within_town, "metric": metric, "minutes": minutes}
+        return Plan(_exact_objective(county, "p_center", seed, time_limit, fixed, forbidden, p=p, **options))
     with progress_bar(progress, "p_center") as bar:
         core = _core.p_center(
             _core_county(county, "p_center"),
@@ -983,3 +1050,23 @@ def p_center(
             progress=bar,
         )
     return Plan(core)
+
+
+def _exact_objective(
+    county: County,
+    goal: str,
+    seed: int,
+    time_limit: float | None,
+    fixed: Iterable[str] | None,
+    forbidden: Iterable[str] | None,
+    **options: Any,
+) -> _core.Plan:
+    """Plan a county objective as an exact MIP with HiGHS (``exact=True``), the engine as fallback."""
+    from functools import partial
+
+    from villageplan.exact import exact_objective
+
+    core_county = _core_county(county, goal)
+    options = {**options, "fixed": _ids(fixed, "fixed"), "forbidden": _ids(forbidden, "forbidden")}
+    heuristic = partial(getattr(_core, goal), core_county, seed=seed, time_limit=time_limit, **options)
+    return exact_objective(core_county, goal, options, time_limit, heuristic)

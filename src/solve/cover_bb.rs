@@ -820,7 +820,6 @@ pub(crate) fn cover_tree(
             break;
         }
         outcome.nodes += 1;
-        stop.tick(outcome.nodes, outcome.nodes + stack.len() as u64 + 1);
         let mut node = Node::new(&red, state);
         if node.infeasible() {
             continue;

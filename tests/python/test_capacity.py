@@ -57,9 +57,15 @@ def check_limits(p: vp.Plan, county: vp.County) -> pd.DataFrame:
         assert (loads[p.capacity_by] <= p.capacity + 1e-6).all(), loads[p.capacity_by].max()
     if p.max_villages is not None:
         assert (loads["n_villages"] <= p.max_villages).all()
+    assert p.coverage == pytest.approx(a["covered"].mean(), abs=1e-12)
+    if p.goal == "max_coverage":
+        # The objective is the weight served; the bound an upper bound on the best reachable.
+        served = len(covered) if p.by == "villages" else members["population"].sum()
+        assert p.objective == pytest.approx(served)
+        assert p.bound >= p.objective - 1e-9
+        return loads
     # Coverage and target.
     share = a["covered"].mean() if p.by == "villages" else members["population"].sum() / v["population"].sum()
-    assert p.coverage == pytest.approx(a["covered"].mean(), abs=1e-12)
     assert share >= p.target - 1e-9
     # Cost and an honest certificate.
     if p.objective_kind == "cost":
@@ -183,3 +189,31 @@ def test_command_line_limits(capsys):
     assert "at most 8 villages per community" in out
     assert main(["demo", "--max-villages", "0"]) == 2
     assert "max_villages" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [{"capacity": 1500}, {"max_villages": 4}, {"capacity": 4000, "capacity_by": "population", "by": "population"}],
+)
+def test_max_coverage_under_limits(county, limits):
+    free = vp.max_coverage(county, p=40, by=limits.get("by", "villages"))
+    p = vp.max_coverage(county, p=40, **limits)
+    check_limits(p, county)
+    assert p.n_centres <= 40
+    # Limits only restrict: never more than without them; the uncapacitated bound is kept.
+    assert p.objective <= free.objective
+    assert p.bound == free.bound
+    assert vp.Plan.from_json(p.to_json()) == p
+
+
+def test_max_coverage_limits_are_checked(county):
+    for kwargs, field in [({"capacity": 0}, "capacity"), ({"max_villages": 0}, "max_villages")]:
+        with pytest.raises(vp.InvalidInputError) as e:
+            vp.max_coverage(county, p=10, **kwargs)
+        assert e.value.field == field
+    with pytest.raises(vp.InvalidInputError) as e:
+        vp.max_coverage(county, p=10, capacity=1500, exact=True)
+    assert e.value.field == "exact"
+    # p-median plans have no capacity parameter (vp.solve.capacitated_p_median works on matrices).
+    with pytest.raises(TypeError, match="capacity"):
+        vp.p_median(county, 10, capacity=1500)  # type: ignore[call-arg]
