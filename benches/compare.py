@@ -41,6 +41,18 @@ def timed(f):
     return out, time.perf_counter() - t
 
 
+def timed_mip(f):
+    """Like :func:`timed` for a spopt solve, reporting a solver failure as a row instead of stopping.
+
+    spopt raises when PuLP's status is "Not Solved" (for example HiGHS stopped by the time limit
+    before it found a solution); the row then shows no objective and the error.
+    """
+    try:
+        return timed(f)
+    except RuntimeError as e:
+        return (float("nan"), f"error: {str(e).split('. See')[0]}"), float("nan")
+
+
 def spopt_mclp(costs, weights, radius, p, solver):
     """Build and solve spopt's MCLP; return the objective and PuLP's status."""
     from spopt.locate import MCLP
@@ -133,7 +145,7 @@ def main() -> None:
         sol, seconds, ms = quick
         print(row(name, f"villageplan, time_limit={ms} ms", sol.objective, sol.status, seconds, t_ours))
     for tool, solver in mip.items():
-        (obj, st), t = timed(lambda s=solver: spopt_mclp(costs, weights, radius, p, s))
+        (obj, st), t = timed_mip(lambda s=solver: spopt_mclp(costs, weights, radius, p, s))
         print(row(name, tool, obj, st, t, t_ours, quick[1] if quick else None))
 
     def lscp(limit=None):
@@ -147,7 +159,7 @@ def main() -> None:
         sol, seconds, ms = quick
         print(row(name, f"villageplan, time_limit={ms} ms", sol.objective, sol.status, seconds, t_ours))
     for tool, solver in mip.items():
-        (obj, st), t = timed(lambda s=solver: spopt_lscp(costs, radius, s))
+        (obj, st), t = timed_mip(lambda s=solver: spopt_lscp(costs, radius, s))
         print(row(name, tool, obj, st, t, t_ours, quick[1] if quick else None))
 
     if hasattr(vp.solve, "p_median"):
@@ -158,7 +170,7 @@ def main() -> None:
         name = f"p-median {n}x{m_sites}, p={pp}"
         print(row(name, "villageplan", ours.objective, f"{ours.status} (gap {100 * ours.gap:.3f}%)", t_ours, t_ours))
         for tool, solver in mip.items():
-            (obj, st), t = timed(lambda s=solver: spopt_pmedian(pm_costs, weights, pp, s))
+            (obj, st), t = timed_mip(lambda s=solver: spopt_pmedian(pm_costs, weights, pp, s))
             print(row(name, tool, obj, st, t, t_ours))
 
 
