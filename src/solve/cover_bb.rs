@@ -916,9 +916,10 @@ pub(crate) fn cover_tree(
             continue;
         }
         if outcome.nodes == 1 && !unlimited && ub - best > ROOT_GAP_LIMIT * to_user(ub).abs().max(1.0) {
-            // Too far apart for branching to close within the work cap: leave the rest to the
-            // local search.
+            // Too far apart for branching to close within the work cap (or cut short by the clock):
+            // leave the rest to the local search.
             min_open = best;
+            outcome.stopped = stop.reached();
             break;
         }
         let Some(c) = node.branch_column() else {

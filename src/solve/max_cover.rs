@@ -124,12 +124,13 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
             // A swap descent from the greedy, then reductions and the branch and bound, which
             // usually proves optimality at once on county-sized instances.
             let greedy = st.open_list();
-            iterations += swap_descent(&mut st, &candidates, limit);
+            let stop = Stop::new(deadline, &control);
+            iterations += swap_descent(&mut st, &candidates, limit, &stop);
             let (mut value, mut open) = (st.covered, st.open_list());
             // The tree's completions are polished by a swap descent (a Lagrangian heuristic).
             let mut polish = |sites: &[u32]| {
                 let mut st = CoverState::new(problem, &by_village, sites);
-                swap_descent(&mut st, &candidates, limit);
+                swap_descent(&mut st, &candidates, limit, &stop);
                 (st.covered, st.open_list())
             };
             let tree = cover_tree(
@@ -163,7 +164,8 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
                     .map(|(_, w)| w)
                     .sum();
                 let (lb, lopen, lvalue) =
-                    lagrangian_start(problem, limit, &by_village, &candidates, greedy, greedy_value);
+                    lagrangian_start(problem, limit, &by_village, &candidates, greedy, greedy_value, &stop);
+                timed_out |= stop.reached();
                 let bound = lb.min(tree.bound);
                 if lvalue > value {
                     other_start = Some(open);
@@ -174,7 +176,13 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
                 }
             }
         }
-        _ => lagrangian_start(problem, limit, &by_village, &candidates, st.open_list(), st.covered),
+        _ => {
+            let stop = Stop::new(deadline, &control);
+            let open = st.open_list();
+            let out = lagrangian_start(problem, limit, &by_village, &candidates, open, st.covered, &stop);
+            timed_out |= stop.reached();
+            out
+        }
     };
 
     let (open, _) = if greedy_value < bound - 1e-9 * bound.abs().max(1.0) && !timed_out {
@@ -234,13 +242,14 @@ fn lagrangian_start(
     candidates: &[usize],
     open: Vec<u32>,
     value: f64,
+    stop: &Stop<'_>,
 ) -> (f64, Vec<u32>, f64) {
     let cov = problem.coverage;
     let integral = problem.weights.iter().all(|w| w.fract() == 0.0);
     let work = (cov.n_pairs() + cov.n_villages() + cov.n_sites()) as f64;
     let lag_iterations = (4.0e8 / work).clamp(30.0, 300.0) as usize;
     let (bound, primal) =
-        lagrangian_max_cover(problem, limit, value, integral, lag_iterations, Some((by_village, candidates)));
+        lagrangian_max_cover(problem, limit, value, integral, lag_iterations, Some((by_village, candidates)), stop);
     match primal {
         Some((v, o)) if v > value => (bound, o, v),
         _ => (bound, open, value),
@@ -304,11 +313,15 @@ fn swap_fits(st: &CoverState<'_, '_>, limit: CoverLimit, t: usize) -> bool {
 
 /// Best-improvement swap local search: repeatedly apply the swap (close `s`, open `t`) with the
 /// largest coverage gain, evaluated exactly through the gain/loss structure, then top up with
-/// any site that still fits. Stops at a swap-optimal solution.
-fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverLimit) -> u64 {
+/// any site that still fits. Stops at a swap-optimal solution, or after a move once `stop` is
+/// reached.
+fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverLimit, stop: &Stop<'_>) -> u64 {
     let tol = 1e-9 * st.covered.abs().max(1.0);
     let mut moves = 0u64;
     loop {
+        if moves > 0 && stop.reached() {
+            return moves;
+        }
         fill(st, candidates, limit, &[], usize::MAX);
         let open: Vec<usize> = candidates.iter().copied().filter(|&s| st.open[s]).collect();
         let mut best: Option<(f64, usize, usize)> = None;
@@ -352,7 +365,7 @@ fn max_chain(
     // Variable neighbourhood search (Mladenović & Hansen 1997): shake by k random swaps,
     // descend by best-improvement swaps, keep the result if it covers more, else widen k.
     let mut st = CoverState::new(problem, by_village, start);
-    let mut iterations = swap_descent(&mut st, candidates, limit);
+    let mut iterations = swap_descent(&mut st, candidates, limit, &params.deadline);
     let tol = 1e-9 * st.covered.abs().max(1.0);
     let mut best = (st.covered, st.open_list());
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -398,7 +411,7 @@ fn max_chain(
             }
             trial.open_site(fits[rng.random_range(0..fits.len())], true);
         }
-        iterations += swap_descent(&mut trial, candidates, limit);
+        iterations += swap_descent(&mut trial, candidates, limit, &params.deadline);
         if trial.covered > best.0 + tol {
             best = (trial.covered, trial.open_list());
             k = 1;
@@ -420,6 +433,8 @@ fn max_chain(
 /// With `heuristic` (the village → sites view and the candidate sites), every tenth iteration
 /// the relaxed solution's sites seed a swap descent (a Lagrangian heuristic in the manner of
 /// Beasley 1993); the best plan found is returned with the bound and raises `lower` as it goes.
+/// Once `stop` is reached (time limit or cancellation) the iterations end; every value computed
+/// is an upper bound, so the best so far stays valid.
 ///
 /// # Complexity
 /// O(iterations · (K + m log m)), plus one swap descent every tenth iteration.
@@ -430,6 +445,7 @@ pub fn lagrangian_max_cover(
     integral: bool,
     max_iterations: usize,
     heuristic: Option<(&Coverage, &[usize])>,
+    stop: &Stop<'_>,
 ) -> (f64, Option<(f64, Vec<u32>)>) {
     let mut lower = lower;
     let mut primal: Option<(f64, Vec<u32>)> = None;
@@ -454,6 +470,9 @@ pub fn lagrangian_max_cover(
     let mut g = vec![0.0f64; cov.n_villages()];
     let mut values: Vec<(f64, u32)> = Vec::with_capacity(res.sites.len());
     for it in 0..max_iterations {
+        if it > 0 && stop.reached() {
+            break;
+        }
         let mut u = fixed_w;
         for &v in &free {
             let v = v as usize;
@@ -533,7 +552,7 @@ pub fn lagrangian_max_cover(
             let mut seeds = problem.fixed.clone();
             seeds.extend(chosen.iter().filter(|c| c.1 >= 1.0).map(|c| c.0));
             let mut st = CoverState::new(problem, by_village, &seeds);
-            swap_descent(&mut st, candidates, limit);
+            swap_descent(&mut st, candidates, limit, stop);
             if st.covered > lower + 1e-9 * lower.abs().max(1.0) {
                 lower = st.covered;
                 primal = Some((st.covered, st.open_list()));
