@@ -462,17 +462,7 @@ impl<'p, 'a> Capacitated<'p, 'a> {
                 site_of = last.assignment.iter().map(|a| a.map(|(k, _)| open[k as usize])).collect();
             }
         }
-        let assignment = site_of
-            .iter()
-            .enumerate()
-            .map(|(v, s)| {
-                let s = (*s)?;
-                let k = open.binary_search(&s).ok()?;
-                let i = cov.villages_of(s as usize).binary_search(&(v as u32)).ok()?;
-                Some((k as u32, cov.distances_of(s as usize)[i]))
-            })
-            .collect();
-        Ok(Outcome { open, assignment, steps })
+        Ok(self.outcome(open, &site_of, steps))
     }
 }
 
@@ -597,7 +587,15 @@ impl Capacitated<'_, '_> {
                 covered = last.covered_weight;
             }
         }
-        let cov = p.coverage;
+        Ok((self.outcome(open, &site_of, steps), covered))
+    }
+}
+
+impl Capacitated<'_, '_> {
+    /// The outcome of `open` (ascending) with each village's site: its position in `open` and
+    /// its distance.
+    fn outcome(&self, open: Vec<u32>, site_of: &[Option<u32>], steps: u64) -> Outcome {
+        let cov = self.problem.coverage;
         let assignment = site_of
             .iter()
             .enumerate()
@@ -608,7 +606,7 @@ impl Capacitated<'_, '_> {
                 Some((k as u32, cov.distances_of(s as usize)[i]))
             })
             .collect();
-        Ok((Outcome { open, assignment, steps }, covered))
+        Outcome { open, assignment, steps }
     }
 }
 
