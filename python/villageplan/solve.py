@@ -77,6 +77,25 @@ def _indices(v: Iterable[int] | None) -> list[int] | None:
     return None if v is None else [int(i) for i in v]
 
 
+def _run(
+    goal: str, args: dict[str, Any], seed: int, time_limit: float | None, progress: bool | None, exact: bool
+) -> Solution:
+    """Run the engine's solver of ``goal`` on ``args``, or with ``exact`` the HiGHS MIP of the same problem."""
+    core = getattr(_core, f"solve_{goal}")
+    if not exact:
+        with progress_bar(progress, goal) as bar:
+            return core(seed=seed, time_limit=time_limit, progress=bar, **args)
+    from villageplan import exact as mip
+
+    # The engine's answer, used only when HiGHS stops on time without any solution.
+    heuristic = partial(core, seed=seed, time_limit=time_limit, **args)
+    if goal in ("max_coverage", "set_cover"):
+        return mip.exact_cover(args, time_limit, heuristic)
+    if goal == "capacitated_p_median":
+        return mip.exact_capacitated(args, time_limit, heuristic)
+    return mip.exact_matrix(goal, args, time_limit, heuristic)
+
+
 def max_coverage(
     costs: Any,
     radius: float,
@@ -152,13 +171,7 @@ def max_coverage(
         "forbidden": _indices(forbidden),
         **_costs(costs),
     }
-    if exact:
-        from villageplan.exact import exact_cover
-
-        heuristic = partial(_core.solve_max_coverage, seed=seed, time_limit=time_limit, **args)
-        return exact_cover(args, time_limit, heuristic)
-    with progress_bar(progress, "max_coverage") as bar:
-        return _core.solve_max_coverage(seed=seed, time_limit=time_limit, progress=bar, **args)
+    return _run("max_coverage", args, seed, time_limit, progress, exact)
 
 
 def set_cover(
@@ -236,13 +249,7 @@ def set_cover(
         "forbidden": _indices(forbidden),
         **_costs(costs),
     }
-    if exact:
-        from villageplan.exact import exact_cover
-
-        heuristic = partial(_core.solve_set_cover, seed=seed, time_limit=time_limit, **args)
-        return exact_cover(args, time_limit, heuristic)
-    with progress_bar(progress, "set_cover") as bar:
-        return _core.solve_set_cover(seed=seed, time_limit=time_limit, progress=bar, **args)
+    return _run("set_cover", args, seed, time_limit, progress, exact)
 
 
 def p_median(
@@ -320,13 +327,7 @@ def p_median(
         "radius": radius,
         "unserved_cost": unserved_cost,
     }
-    if exact:
-        from villageplan.exact import exact_matrix
-
-        heuristic = partial(_core.solve_p_median, seed=seed, time_limit=time_limit, **args)
-        return exact_matrix("p_median", args, time_limit, heuristic)
-    with progress_bar(progress, "p_median") as bar:
-        return _core.solve_p_median(seed=seed, time_limit=time_limit, progress=bar, **args)
+    return _run("p_median", args, seed, time_limit, progress, exact)
 
 
 def p_center(
@@ -391,13 +392,7 @@ def p_center(
         "fixed": _indices(fixed),
         "forbidden": _indices(forbidden),
     }
-    if exact:
-        from villageplan.exact import exact_matrix
-
-        heuristic = partial(_core.solve_p_center, seed=seed, time_limit=time_limit, **args)
-        return exact_matrix("p_center", args, time_limit, heuristic)
-    with progress_bar(progress, "p_center") as bar:
-        return _core.solve_p_center(seed=seed, time_limit=time_limit, progress=bar, **args)
+    return _run("p_center", args, seed, time_limit, progress, exact)
 
 
 def capacitated_p_median(
@@ -478,10 +473,4 @@ def capacitated_p_median(
         "demand": np.ascontiguousarray(demand, dtype=np.float64),
         "capacity": np.ascontiguousarray(capacity, dtype=np.float64),
     }
-    if exact:
-        from villageplan.exact import exact_capacitated
-
-        heuristic = partial(_core.solve_capacitated_p_median, seed=seed, time_limit=time_limit, **args)
-        return exact_capacitated(args, time_limit, heuristic)
-    with progress_bar(progress, "capacitated_p_median") as bar:
-        return _core.solve_capacitated_p_median(seed=seed, time_limit=time_limit, progress=bar, **args)
+    return _run("capacitated_p_median", args, seed, time_limit, progress, exact)

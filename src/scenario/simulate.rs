@@ -195,28 +195,7 @@ pub fn simulate_with(
     seed: u64,
     progress: Option<Progress<'_>>,
 ) -> Result<Simulation> {
-    scenario.validate()?;
-    if runs == 0 || runs > MAX_RUNS {
-        return Err(Error::param("runs", format!("runs must be 1 to {MAX_RUNS}, got {runs}; 1000 is usual")));
-    }
-    let options = crate::rollout::ScheduleOptions { target: Some(scenario.target), method: ScheduleMethod::Auto };
-    let schedule = Schedule::build_with(plan, &scenario.budget, &scenario.costs, &options)?;
-    let model = Model::new(plan, scenario);
-    let mut results = Vec::with_capacity(runs);
-    let mut start = 0;
-    while start < runs {
-        let end = (start + BLOCK).min(runs);
-        let block: Vec<RunResult> =
-            (start..end).into_par_iter().map(|r| model.run(r, run_seed(seed, r as u64))).collect();
-        results.extend(block);
-        start = end;
-        if let Some(f) = progress {
-            if !f(start, runs) {
-                return Err(Error::Cancelled);
-            }
-        }
-    }
-    Ok(Simulation { scenario: scenario.clone(), seed, n_centres: plan.communities.len(), schedule, runs: results })
+    simulate_range(plan, scenario, 0, runs, seed, progress)
 }
 
 /// Runs `first .. first + runs` of [`simulate_with`]: the same runs, with the same run indices
