@@ -159,34 +159,33 @@ impl Coverage {
         if radius.is_nan() || radius < 0.0 {
             return Err(Error::param("radius", format!("radius must be ≥ 0, got {radius}")));
         }
-        check_matrix(costs, n_demand, n_sites)?;
-        // Two row-major passes (count, then fill): reading the row-major matrix column by column
-        // would miss the cache on every entry (60 ms instead of a few on 1,000 × 1,000).
-        let mut offsets = vec![0usize; n_sites + 1];
-        for row in costs.chunks_exact(n_sites) {
-            for (s, &d) in row.iter().enumerate() {
-                if d <= radius {
-                    offsets[s + 1] += 1;
-                }
-            }
+        check_shape(costs, n_demand, n_sites)?;
+        // One row-major pass, in parallel over blocks of rows: each block checks its entries and
+        // keeps the covered ones row by row (the matrix is read once, in memory order; reading it
+        // column by column would miss the cache on every entry). The rows' lists, joined in row
+        // order, are the village → site view; its transpose is the coverage, each site's villages
+        // ascending.
+        const ROWS_PER_BLOCK: usize = 64;
+        let blocks: Vec<RowBlock> = costs
+            .par_chunks(ROWS_PER_BLOCK * n_sites)
+            .enumerate()
+            .map(|(b, block)| RowBlock::scan(block, b * ROWS_PER_BLOCK, n_sites, radius))
+            .collect();
+        if let Some(k) = blocks.iter().find_map(|b| b.bad) {
+            return Err(bad_entry(costs, k, n_sites));
         }
-        for s in 0..n_sites {
-            offsets[s + 1] += offsets[s];
+        let mut row_offsets = Vec::with_capacity(n_demand + 1);
+        row_offsets.push(0usize);
+        let n_pairs: usize = blocks.iter().map(|b| b.sites.len()).sum();
+        let mut sites = Vec::with_capacity(n_pairs);
+        let mut dists = Vec::with_capacity(n_pairs);
+        for b in blocks {
+            let base = sites.len();
+            row_offsets.extend(b.ends.iter().map(|e| base + e));
+            sites.extend(b.sites);
+            dists.extend(b.dists);
         }
-        let mut next = offsets.clone();
-        let mut villages = vec![0u32; offsets[n_sites]];
-        let mut distances = vec![0.0f64; offsets[n_sites]];
-        for (i, row) in costs.chunks_exact(n_sites).enumerate() {
-            for (s, &d) in row.iter().enumerate() {
-                if d <= radius {
-                    villages[next[s]] = i as u32;
-                    distances[next[s]] = d;
-                    next[s] += 1;
-                }
-            }
-        }
-        // Rows are read in order, so each site's villages are ascending.
-        Ok(Self::from_csr_parts(radius, false, n_demand, offsets, villages, distances))
+        Ok(Self::from_csr_parts(radius, false, n_sites, row_offsets, sites, dists).transpose())
     }
 
     /// Coverage from a sparse demand × site matrix in compressed sparse column form (the layout
@@ -352,6 +351,15 @@ impl Coverage {
 /// # Errors
 /// [`Error::InvalidInput`] for a wrong length, an empty matrix, or a NaN or negative entry.
 pub fn check_matrix(costs: &[f64], n_demand: usize, n_sites: usize) -> Result<()> {
+    check_shape(costs, n_demand, n_sites)?;
+    match costs.iter().position(|c| c.is_nan() || *c < 0.0) {
+        Some(k) => Err(bad_entry(costs, k, n_sites)),
+        None => Ok(()),
+    }
+}
+
+/// A non-empty matrix of `n_demand × n_sites` values.
+fn check_shape(costs: &[f64], n_demand: usize, n_sites: usize) -> Result<()> {
     if n_demand == 0 || n_sites == 0 {
         return Err(Error::param("costs", "the cost matrix is empty; give at least one row and one column"));
     }
@@ -361,14 +369,49 @@ pub fn check_matrix(costs: &[f64], n_demand: usize, n_sites: usize) -> Result<()
             format!("expected {n_demand} × {n_sites} = {} values, got {}", n_demand * n_sites, costs.len()),
         ));
     }
-    if let Some(k) = costs.iter().position(|c| c.is_nan() || *c < 0.0) {
-        return Err(Error::invalid(
-            "costs",
-            crate::error::Location::row(k / n_sites),
-            format!("entry in column {} is {}; costs must be ≥ 0 (use inf for unreachable)", k % n_sites, costs[k]),
-        ));
-    }
     Ok(())
+}
+
+/// The error for the NaN or negative entry at flat index `k`, naming its row and column.
+fn bad_entry(costs: &[f64], k: usize, n_sites: usize) -> Error {
+    Error::invalid(
+        "costs",
+        crate::error::Location::row(k / n_sites),
+        format!("entry in column {} is {}; costs must be ≥ 0 (use inf for unreachable)", k % n_sites, costs[k]),
+    )
+}
+
+/// The covered entries of a block of matrix rows, row by row.
+struct RowBlock {
+    /// Flat index (in the whole matrix) of the block's first NaN or negative entry.
+    bad: Option<usize>,
+    /// End of each row's entries in `sites` / `dists`.
+    ends: Vec<usize>,
+    sites: Vec<u32>,
+    dists: Vec<f64>,
+}
+
+impl RowBlock {
+    /// Scan `block` (whole rows of `n_sites` values, the first being row `first_row`).
+    fn scan(block: &[f64], first_row: usize, n_sites: usize, radius: f64) -> RowBlock {
+        let mut out = RowBlock { bad: None, ends: Vec::new(), sites: Vec::new(), dists: Vec::new() };
+        for (i, row) in block.chunks_exact(n_sites).enumerate() {
+            // A branch-free check that vectorises; the position is looked up only on failure.
+            if row.iter().fold(false, |acc, &d| acc | d.is_nan() | (d < 0.0)) {
+                let col = row.iter().position(|&d| d.is_nan() || d < 0.0).unwrap_or(0);
+                out.bad = Some((first_row + i) * n_sites + col);
+                return out;
+            }
+            for (s, &d) in row.iter().enumerate() {
+                if d <= radius {
+                    out.sites.push(s as u32);
+                    out.dists.push(d);
+                }
+            }
+            out.ends.push(out.sites.len());
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -417,5 +460,38 @@ mod tests {
             .to_string()
             .contains("appears twice"));
         assert!(Coverage::from_csc(n, n, &indptr[1..], &indices, &data, 2500.0).is_err());
+    }
+
+    #[test]
+    fn matrix_blocks_agree_with_a_column_by_column_reading() {
+        // 200 rows span several row blocks; a few unreachable (infinite) entries.
+        let (n, m) = (200, 37);
+        let mut state = 11u64;
+        let costs: Vec<f64> = (0..n * m)
+            .map(|k| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                if k % 53 == 0 {
+                    f64::INFINITY
+                } else {
+                    (state >> 40) as f64 / 1000.0
+                }
+            })
+            .collect();
+        let radius = 2500.0;
+        let cov = Coverage::from_matrix(&costs, n, m, radius).unwrap();
+        assert_eq!((cov.n_villages(), cov.n_sites()), (n, m));
+        for s in 0..m {
+            let expected: Vec<(u32, f64)> =
+                (0..n).filter(|&i| costs[i * m + s] <= radius).map(|i| (i as u32, costs[i * m + s])).collect();
+            assert_eq!(cov.pairs_of(s).collect::<Vec<_>>(), expected, "site {s}");
+        }
+        // The error names the first bad entry in row-major order, even with later blocks also bad.
+        let mut bad = costs.clone();
+        bad[150 * m + 4] = -1.0;
+        bad[70 * m + 9] = f64::NAN;
+        bad[70 * m + 20] = -2.0;
+        let e = Coverage::from_matrix(&bad, n, m, radius).unwrap_err();
+        assert_eq!(e.to_string(), check_matrix(&bad, n, m).unwrap_err().to_string());
+        assert!(e.to_string().contains("row 70") && e.to_string().contains("column 9"), "{e}");
     }
 }

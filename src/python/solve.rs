@@ -131,47 +131,37 @@ fn matrix(costs: &PyReadonlyArray2<'_, f64>) -> (Vec<f64>, usize, usize) {
     (a.iter().copied().collect(), n, m)
 }
 
-/// A cost matrix from Python: dense, or compressed sparse columns (from SciPy) for large cases.
-enum MatrixInput {
-    Dense(Vec<f64>, usize, usize),
-    Csc { rows: usize, cols: usize, indptr: Vec<i64>, indices: Vec<i64>, data: Vec<f64> },
-}
-
 /// A sparse matrix in CSC form as Python hands it over: (rows, cols, indptr, indices, data).
 type CscArgs<'py> = (usize, usize, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, f64>);
 
-impl MatrixInput {
-    fn new(costs: Option<PyReadonlyArray2<'_, f64>>, csc: Option<CscArgs<'_>>) -> Result<Self> {
-        match (costs, csc) {
-            (Some(c), None) => {
-                let (data, n, m) = matrix(&c);
-                Ok(MatrixInput::Dense(data, n, m))
-            }
-            (None, Some((rows, cols, indptr, indices, data))) => Ok(MatrixInput::Csc {
-                rows,
-                cols,
-                indptr: indptr.as_array().to_vec(),
-                indices: indices.as_array().to_vec(),
-                data: data.as_array().to_vec(),
-            }),
-            _ => Err(Error::param("costs", "give a dense cost matrix or a sparse one, not both")),
+/// The coverage at `radius` of a cost matrix from Python, dense or in compressed sparse columns
+/// (from SciPy, for large cases), with its number of rows. A C-contiguous dense matrix is read in
+/// place, without the GIL; it is neither copied nor changed.
+fn matrix_coverage(
+    py: Python<'_>,
+    costs: Option<PyReadonlyArray2<'_, f64>>,
+    csc: Option<CscArgs<'_>>,
+    radius: f64,
+) -> PyResult<(Coverage, usize)> {
+    match (costs, csc) {
+        (Some(c), None) => {
+            let (n, m) = c.as_array().dim();
+            let copy;
+            let data = match c.as_slice() {
+                Ok(slice) => slice,
+                Err(_) => {
+                    copy = matrix(&c).0;
+                    &copy[..]
+                }
+            };
+            detached(py, || Coverage::from_matrix(data, n, m, radius)).map(|cov| (cov, n))
         }
-    }
-
-    fn rows(&self) -> usize {
-        match self {
-            MatrixInput::Dense(_, n, _) => *n,
-            MatrixInput::Csc { rows, .. } => *rows,
+        (None, Some((rows, cols, indptr, indices, data))) => {
+            let (indptr, indices, data) =
+                (indptr.as_array().to_vec(), indices.as_array().to_vec(), data.as_array().to_vec());
+            detached(py, || Coverage::from_csc(rows, cols, &indptr, &indices, &data, radius)).map(|cov| (cov, rows))
         }
-    }
-
-    fn coverage(&self, radius: f64) -> Result<Coverage> {
-        match self {
-            MatrixInput::Dense(data, n, m) => Coverage::from_matrix(data, *n, *m, radius),
-            MatrixInput::Csc { rows, cols, indptr, indices, data } => {
-                Coverage::from_csc(*rows, *cols, indptr, indices, data, radius)
-            }
-        }
+        _ => attached(py, || Err(Error::param("costs", "give a dense cost matrix or a sparse one, not both"))),
     }
 }
 
@@ -222,16 +212,14 @@ pub fn solve_max_coverage(
     csc: Option<CscArgs<'_>>,
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySolution> {
-    let input = attached(py, || MatrixInput::new(costs, csc))?;
-    let n = input.rows();
     let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
     let limit = attached(py, || match (p, budget) {
         (Some(p), None) => Ok(CoverLimit::Sites(p)),
         (None, Some(b)) => Ok(CoverLimit::Budget(b)),
         _ => Err(Error::param("p", "give exactly one of p (number of sites) and budget")),
     })?;
+    let (cov, n) = matrix_coverage(py, costs, csc, radius)?;
     cancellable(py, progress, move |_| {
-        let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         core::max_coverage(&problem, limit, &SolveOptions { seed, time_limit })
     })
@@ -256,11 +244,9 @@ pub fn solve_set_cover(
     csc: Option<CscArgs<'_>>,
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySolution> {
-    let input = attached(py, || MatrixInput::new(costs, csc))?;
-    let n = input.rows();
     let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
+    let (cov, n) = matrix_coverage(py, costs, csc, radius)?;
     cancellable(py, progress, move |_| {
-        let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         core::target_coverage(&problem, share, &SolveOptions { seed, time_limit })
     })
@@ -464,8 +450,6 @@ pub fn exact_cover_problem<'py>(
     time_limit: Option<f64>,
     csc: Option<CscArgs<'py>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let input = attached(py, || MatrixInput::new(costs, csc))?;
-    let n = input.rows();
     let (site_costs, weights) = (opt_vec(site_costs.as_ref()), opt_vec(weights.as_ref()));
     let limit = attached(py, || match (share, p, budget) {
         (Some(_), None, None) => Ok(None),
@@ -474,9 +458,9 @@ pub fn exact_cover_problem<'py>(
         (None, None, Some(b)) => Ok(Some(CoverLimit::Budget(b))),
         _ => Err(Error::param("p", "give exactly one of p (number of sites) and budget")),
     })?;
+    attached(py, || check_time_limit(time_limit))?;
+    let (cov, n) = matrix_coverage(py, costs, csc, radius)?;
     let (pairs, weights, costs, fixed, allowed, need) = detached(py, move || {
-        check_time_limit(time_limit)?;
-        let cov = input.coverage(radius)?;
         let problem = cover_problem(&cov, site_costs, weights, fixed, forbidden)?;
         let fixed = problem.fixed_mask();
         let need = match limit {

@@ -168,6 +168,7 @@ pub fn lagrangian_cover_until(
     let mut since_improved = 0;
     let mut g = vec![0.0f64; cov.n_villages()];
     let mut order = free_list.clone();
+    let free_weight: f64 = free_list.iter().map(|&v| w[v as usize]).sum();
     let stride = 10;
     for it in 0..max_iterations {
         if it > 0 && stop.reached() {
@@ -219,7 +220,9 @@ pub fn lagrangian_cover_until(
             price(a).total_cmp(&price(b)).then(a.cmp(&b))
         };
         let mut left = if unit { (res.need - 1e-9).ceil() } else { res.need };
-        if unit && (left as usize) < order.len() && left >= 1.0 {
+        if left >= free_weight * (1.0 - 1e-9) {
+            // Every free village counts (a full cover): the order does not matter.
+        } else if unit && (left as usize) < order.len() && left >= 1.0 {
             // Unit weights: only the `left` cheapest matter; select them in linear time.
             order.select_nth_unstable_by(left as usize - 1, by_price);
             order[..left as usize].sort_unstable_by(by_price);

@@ -5,7 +5,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use super::problem::CoverProblem;
 use crate::progress::Stop;
@@ -69,15 +69,15 @@ struct Lists {
 }
 
 impl Lists {
-    fn from_lists(lists: &[Vec<u32>]) -> Self {
-        let mut off = Vec::with_capacity(lists.len() + 1);
-        off.push(0);
-        let mut idx = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        for l in lists {
-            idx.extend_from_slice(l);
-            off.push(idx.len());
-        }
-        Lists { off, idx }
+    /// No lists yet.
+    fn empty() -> Self {
+        Lists { off: vec![0], idx: Vec::new() }
+    }
+
+    /// Append a list.
+    fn push(&mut self, list: impl IntoIterator<Item = u32>) {
+        self.idx.extend(list);
+        self.off.push(self.idx.len());
     }
 
     fn len(&self) -> usize {
@@ -89,15 +89,54 @@ impl Lists {
         &self.idx[self.off[i]..self.off[i + 1]]
     }
 
-    /// The transposed lists over `n` targets (each list ascending).
+    /// The transposed lists over `n` targets (each list ascending), by counting.
     fn transpose(&self, n: usize) -> Lists {
-        let mut out = vec![Vec::new(); n];
+        let mut off = vec![0usize; n + 1];
+        for &j in &self.idx {
+            off[j as usize + 1] += 1;
+        }
+        for j in 0..n {
+            off[j + 1] += off[j];
+        }
+        let mut next = off.clone();
+        let mut idx = vec![0u32; self.idx.len()];
         for i in 0..self.len() {
             for &j in self.of(i) {
-                out[j as usize].push(i as u32);
+                idx[next[j as usize]] = i as u32;
+                next[j as usize] += 1;
             }
         }
-        Lists::from_lists(&out)
+        Lists { off, idx }
+    }
+
+    /// Drop the empty lists and merge identical ones, adding their weights; the lists left keep
+    /// the order of their first appearance.
+    fn merge_identical(&self, weight: &[f64]) -> (Lists, Vec<f64>) {
+        let mut order: Vec<u32> = (0..self.len() as u32).filter(|&i| !self.of(i as usize).is_empty()).collect();
+        order.sort_unstable_by(|&a, &b| self.of(a as usize).cmp(self.of(b as usize)).then(a.cmp(&b)));
+        // Each list's representative: the first (lowest) of its equals.
+        let mut rep = vec![u32::MAX; self.len()];
+        for (k, &i) in order.iter().enumerate() {
+            let first = k == 0 || self.of(order[k - 1] as usize) != self.of(i as usize);
+            rep[i as usize] = if first { i } else { rep[order[k - 1] as usize] };
+        }
+        let mut slot = vec![u32::MAX; self.len()];
+        let mut lists = Lists::empty();
+        let mut merged = Vec::new();
+        for i in 0..self.len() {
+            let r = rep[i];
+            if r == u32::MAX {
+                continue;
+            }
+            if r as usize == i {
+                slot[i] = merged.len() as u32;
+                lists.push(self.of(i).iter().copied());
+                merged.push(weight[i]);
+            } else {
+                merged[slot[r as usize] as usize] += weight[i];
+            }
+        }
+        (lists, merged)
     }
 }
 
@@ -176,34 +215,15 @@ impl Reduced {
         let by_fixed = cov.covered_by(problem.fixed.iter().map(|&s| s as usize));
         let fixed_weight: f64 = by_fixed.iter().zip(w).filter(|(c, _)| **c).map(|(_, x)| x).sum();
         let candidate: Vec<bool> = (0..cov.n_sites()).map(|s| problem.allowed[s] && !fixed[s]).collect();
-        // Rows: villages of positive weight, not covered by fixed sites, reachable by a candidate.
-        let mut village_cols: Vec<Vec<u32>> = vec![Vec::new(); cov.n_villages()];
-        for s in 0..cov.n_sites() {
-            if candidate[s] {
-                for &v in cov.villages_of(s) {
-                    if !by_fixed[v as usize] && w[v as usize] > 0.0 {
-                        village_cols[v as usize].push(s as u32);
-                    }
-                }
-            }
+        // Rows: villages of positive weight, not covered by fixed sites, reachable by a candidate;
+        // villages with the same sites merge (they are always covered together).
+        let by_village = cov.transpose();
+        let mut village_cols = Lists::empty();
+        for v in 0..cov.n_villages() {
+            let keep = !by_fixed[v] && w[v] > 0.0;
+            village_cols.push(by_village.villages_of(v).iter().copied().filter(|&s| keep && candidate[s as usize]));
         }
-        // Merge villages with the same sites: they are always covered together.
-        let mut merged: HashMap<Vec<u32>, usize> = HashMap::new();
-        let mut row_sites: Vec<Vec<u32>> = Vec::new();
-        let mut weight: Vec<f64> = Vec::new();
-        for (v, l) in village_cols.into_iter().enumerate() {
-            if l.is_empty() {
-                continue;
-            }
-            match merged.get(&l) {
-                Some(&r) => weight[r] += w[v],
-                None => {
-                    merged.insert(l.clone(), row_sites.len());
-                    row_sites.push(l);
-                    weight.push(w[v]);
-                }
-            }
-        }
+        let (row_sites, weight) = village_cols.merge_identical(w);
         let free_weight: f64 = weight.iter().sum();
         let (slots, need) = match goal {
             CoverGoal::MaxSites(p) => (Some(p.saturating_sub(problem.fixed.len())), 0.0),
@@ -217,12 +237,8 @@ impl Reduced {
         // Columns in site order, renumbered densely.
         let mut col_of = vec![u32::MAX; cov.n_sites()];
         let mut site: Vec<u32> = Vec::new();
-        for l in &row_sites {
-            for &s in l {
-                if col_of[s as usize] == u32::MAX {
-                    col_of[s as usize] = 0;
-                }
-            }
+        for &s in &row_sites.idx {
+            col_of[s as usize] = 0;
         }
         for (s, c) in col_of.iter_mut().enumerate() {
             if *c == 0 {
@@ -230,22 +246,12 @@ impl Reduced {
                 site.push(s as u32);
             }
         }
-        let row_lists: Vec<Vec<u32>> =
-            row_sites.iter().map(|l| l.iter().map(|&s| col_of[s as usize]).collect()).collect();
+        let mut rows = row_sites;
+        rows.idx.iter_mut().for_each(|s| *s = col_of[*s as usize]);
         let cost: Vec<f64> =
             site.iter().map(|&s| if slots.is_some() { 0.0 } else { problem.costs[s as usize] }).collect();
-        let mut red = Reduced {
-            rows: Lists::from_lists(&row_lists),
-            cols: Lists::default(),
-            weight,
-            cost,
-            site,
-            slots,
-            need,
-            full,
-            integral,
-            fixed_weight,
-        };
+        let mut red =
+            Reduced { rows, cols: Lists::default(), weight, cost, site, slots, need, full, integral, fixed_weight };
         red.cols = red.rows.transpose(red.site.len());
         red.drop_dominated();
         red
@@ -266,19 +272,21 @@ impl Reduced {
     /// Rows whose column list contains another row's list (of equal lists, the lower index
     /// stays): covering the smaller row covers them.
     fn supersets(&self) -> Vec<bool> {
+        // Rows grouped by their first (lowest) column.
+        let firsts = Lists {
+            off: (0..=self.rows.len()).collect(),
+            idx: (0..self.rows.len()).map(|r| self.rows.of(r)[0]).collect(),
+        };
+        let by_first = firsts.transpose(self.n_cols());
         let mut out = vec![false; self.rows.len()];
         for (r, flag) in out.iter_mut().enumerate() {
             let own = self.rows.of(r);
-            // A row inside `own` appears in the list of its own first column, which `own` holds.
+            // A row inside `own` has its first column in `own`.
             *flag = own.iter().any(|&c| {
-                self.cols.of(c as usize).iter().any(|&q| {
+                by_first.of(c as usize).iter().any(|&q| {
                     let q = q as usize;
                     let other = self.rows.of(q);
-                    q != r
-                        && other.first() == Some(&c)
-                        && other.len() <= own.len()
-                        && (other.len() < own.len() || q < r)
-                        && subset(other, own)
+                    q != r && other.len() <= own.len() && (other.len() < own.len() || q < r) && subset(other, own)
                 })
             });
         }
@@ -297,28 +305,13 @@ impl Reduced {
             }
         }
         // Rows left with the same columns merge again.
-        let mut merged: HashMap<Vec<u32>, usize> = HashMap::new();
-        let mut lists = Vec::new();
-        let mut weight: Vec<f64> = Vec::new();
+        let mut kept = Lists::empty();
         for r in 0..self.rows.len() {
-            if rows_out[r] {
-                continue;
-            }
-            let l: Vec<u32> =
-                self.rows.of(r).iter().filter(|&&c| !cols_out[c as usize]).map(|&c| new_col[c as usize]).collect();
-            if l.is_empty() {
-                continue;
-            }
-            match merged.get(&l) {
-                Some(&k) => weight[k] += self.weight[r],
-                None => {
-                    merged.insert(l.clone(), lists.len());
-                    lists.push(l);
-                    weight.push(self.weight[r]);
-                }
-            }
+            let out = rows_out[r];
+            kept.push(self.rows.of(r).iter().filter(|&&c| !out && !cols_out[c as usize]).map(|&c| new_col[c as usize]));
         }
-        self.rows = Lists::from_lists(&lists);
+        let (lists, weight) = kept.merge_identical(&self.weight);
+        self.rows = lists;
         self.weight = weight;
         if self.full {
             // Every row left must be covered (the dropped ones come with them).
@@ -431,6 +424,8 @@ struct Node<'r> {
     chosen: Vec<u32>,
     /// Subgradient at the last evaluation.
     grad: Vec<f64>,
+    /// Scratch: which columns are in `chosen`.
+    in_chosen: Vec<bool>,
     /// Uncovered rows keyed by price per weight (covering target).
     order: Vec<(f64, u32)>,
 }
@@ -461,6 +456,7 @@ impl<'r> Node<'r> {
             reduced: vec![0.0; red.n_cols()],
             chosen: Vec::new(),
             grad: vec![0.0; red.rows.len()],
+            in_chosen: vec![false; red.n_cols()],
             order: Vec::new(),
         }
     }
@@ -546,9 +542,21 @@ impl<'r> Node<'r> {
                 self.chosen.push(c as u32);
             }
         }
+        // Most negative first (ties to the lower column): only the `slots` best are ordered, after
+        // an O(n) selection; without a slot limit only the first one needs to be in place.
         let reduced = &self.reduced;
-        self.chosen.sort_by(|&a, &b| reduced[a as usize].total_cmp(&reduced[b as usize]).then(a.cmp(&b)));
-        self.chosen.truncate(self.slots);
+        let order = |a: &u32, b: &u32| reduced[*a as usize].total_cmp(&reduced[*b as usize]).then(a.cmp(b));
+        if self.slots < self.chosen.len() {
+            if self.slots > 0 {
+                self.chosen.select_nth_unstable_by(self.slots - 1, order);
+            }
+            self.chosen.truncate(self.slots);
+            self.chosen.sort_unstable_by(order);
+        } else if red.slots.is_some() {
+            self.chosen.sort_unstable_by(order);
+        } else if let Some(k) = (0..self.chosen.len()).min_by(|&i, &j| order(&self.chosen[i], &self.chosen[j])) {
+            self.chosen.swap(0, k);
+        }
         for &c in &self.chosen {
             value += self.reduced[c as usize];
             for &r in red.cols.of(c as usize) {
@@ -566,10 +574,12 @@ impl<'r> Node<'r> {
         let red = self.red;
         let full_slots = red.slots.is_some() && self.chosen.len() >= self.slots;
         let last = if full_slots { self.chosen.last().map_or(0.0, |&c| self.reduced[c as usize]) } else { 0.0 };
-        let mut in_chosen = vec![false; red.n_cols()];
+        let in_chosen = &mut self.in_chosen;
+        in_chosen.iter_mut().for_each(|x| *x = false);
         for &c in &self.chosen {
             in_chosen[c as usize] = true;
         }
+        let in_chosen = std::mem::take(in_chosen);
         // The best column left out (its reduced cost, when negative, would replace a forced-out one).
         let next = if full_slots {
             (0..red.n_cols())
@@ -598,6 +608,7 @@ impl<'r> Node<'r> {
                 }
             }
         }
+        self.in_chosen = in_chosen;
     }
 
     /// A feasible completion of the relaxed choice: fixed-open and chosen columns, then the best
@@ -1161,5 +1172,22 @@ mod tests {
         assert_eq!(out.improved.map(|i| i.1), Some(vec![2]));
         assert!(out.proven);
         assert_eq!(out.bound, 7.0);
+    }
+
+    #[test]
+    fn merging_identical_lists_keeps_first_appearances_and_adds_weights() {
+        let mut lists = Lists::empty();
+        for l in [vec![1u32, 3], vec![], vec![0, 2], vec![1, 3], vec![1], vec![0, 2], vec![1, 3]] {
+            lists.push(l);
+        }
+        let (merged, weight) = lists.merge_identical(&[1.0, 5.0, 2.0, 3.0, 4.0, 6.0, 0.5]);
+        let got: Vec<Vec<u32>> = (0..merged.len()).map(|i| merged.of(i).to_vec()).collect();
+        assert_eq!(got, vec![vec![1, 3], vec![0, 2], vec![1]]);
+        assert_eq!(weight, vec![4.5, 8.0, 4.0]);
+        // Transposing twice gives the lists back (each ascending).
+        let t = merged.transpose(4);
+        let back = t.transpose(merged.len());
+        assert_eq!((back.off.clone(), back.idx.clone()), (merged.off.clone(), merged.idx.clone()));
+        assert_eq!(t.of(1), &[0, 2]);
     }
 }
