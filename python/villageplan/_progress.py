@@ -51,16 +51,20 @@ def enabled(progress: bool | None) -> bool:
         raise TypeError(f"`progress` must be True, False or None (auto), got {progress!r}")
     if progress is False:
         return False
+    if progress is None:
+        # Auto: only where someone watches. Decided before importing tqdm, which alone costs tens of
+        # milliseconds, more than a small solve.
+        stream = sys.stderr
+        watched = bool(stream is not None and hasattr(stream, "isatty") and stream.isatty()) or _in_notebook()
+        if not watched:
+            return False
     try:
         import tqdm  # noqa: F401
     except ImportError:
         if progress:
             raise ImportError("progress bars need tqdm: pip install villageplan[plot] (or pip install tqdm)") from None
         return False
-    if progress:
-        return True
-    stream = sys.stderr
-    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty()) or _in_notebook()
+    return True
 
 
 class ProgressBar:
