@@ -426,6 +426,10 @@ struct Node<'r> {
     grad: Vec<f64>,
     /// Scratch: which columns are in `chosen`.
     in_chosen: Vec<bool>,
+    /// Scratch: each row's price if it is uncovered, else 0.
+    priced: Vec<f64>,
+    /// Scratch: the columns of negative reduced cost with that cost.
+    negative: Vec<(f64, u32)>,
     /// Uncovered rows keyed by price per weight (covering target).
     order: Vec<(f64, u32)>,
 }
@@ -457,6 +461,8 @@ impl<'r> Node<'r> {
             chosen: Vec::new(),
             grad: vec![0.0; red.rows.len()],
             in_chosen: vec![false; red.n_cols()],
+            priced: vec![0.0; red.rows.len()],
+            negative: Vec::new(),
             order: Vec::new(),
         }
     }
@@ -495,15 +501,12 @@ impl<'r> Node<'r> {
         // Row part.
         match red.slots {
             Some(_) => {
+                // min(u, w) over the uncovered rows, without branches (the comparison is unpredictable).
                 for r in 0..red.rows.len() {
-                    if self.count[r] == 0 {
-                        if u[r] < red.weight[r] {
-                            value += u[r];
-                            self.grad[r] = 1.0;
-                        } else {
-                            value += red.weight[r];
-                        }
-                    }
+                    let open = self.count[r] == 0;
+                    let below = u[r] < red.weight[r];
+                    value += if open { u[r].min(red.weight[r]) } else { 0.0 };
+                    self.grad[r] = if open && below { 1.0 } else { 0.0 };
                 }
             }
             None => {
@@ -530,33 +533,40 @@ impl<'r> Node<'r> {
                 }
             }
         }
-        // Column part.
-        self.chosen.clear();
+        // Column part, over the prices of the rows still uncovered (0 for the covered ones, so that
+        // the sums need no test).
+        for (m, (&x, &k)) in self.priced.iter_mut().zip(u.iter().zip(&self.count)) {
+            *m = if k == 0 { x } else { 0.0 };
+        }
+        let mut negative = std::mem::take(&mut self.negative);
+        negative.clear();
         for c in 0..red.n_cols() {
             if self.state[c] != FREE {
                 continue;
             }
-            let a: f64 = red.cols.of(c).iter().filter(|&&r| self.count[r as usize] == 0).map(|&r| u[r as usize]).sum();
+            let a: f64 = red.cols.of(c).iter().map(|&r| self.priced[r as usize]).sum();
             self.reduced[c] = red.cost[c] - a;
             if self.reduced[c] < 0.0 {
-                self.chosen.push(c as u32);
+                negative.push((self.reduced[c], c as u32));
             }
         }
         // Most negative first (ties to the lower column): only the `slots` best are ordered, after
         // an O(n) selection; without a slot limit only the first one needs to be in place.
-        let reduced = &self.reduced;
-        let order = |a: &u32, b: &u32| reduced[*a as usize].total_cmp(&reduced[*b as usize]).then(a.cmp(b));
-        if self.slots < self.chosen.len() {
+        let order = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        if self.slots < negative.len() {
             if self.slots > 0 {
-                self.chosen.select_nth_unstable_by(self.slots - 1, order);
+                negative.select_nth_unstable_by(self.slots - 1, order);
             }
-            self.chosen.truncate(self.slots);
-            self.chosen.sort_unstable_by(order);
+            negative.truncate(self.slots);
+            negative.sort_unstable_by(order);
         } else if red.slots.is_some() {
-            self.chosen.sort_unstable_by(order);
-        } else if let Some(k) = (0..self.chosen.len()).min_by(|&i, &j| order(&self.chosen[i], &self.chosen[j])) {
-            self.chosen.swap(0, k);
+            negative.sort_unstable_by(order);
+        } else if let Some(k) = (0..negative.len()).min_by(|&i, &j| order(&negative[i], &negative[j])) {
+            negative.swap(0, k);
         }
+        self.chosen.clear();
+        self.chosen.extend(negative.iter().map(|&(_, c)| c));
+        self.negative = negative;
         for &c in &self.chosen {
             value += self.reduced[c as usize];
             for &r in red.cols.of(c as usize) {
