@@ -8,6 +8,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::problem::CoverProblem;
+use crate::coverage::Coverage;
 use crate::progress::Stop;
 
 /// Largest instance (covered pairs) on which the solvers run the branch and bound.
@@ -359,6 +360,59 @@ impl Reduced {
                 }
             }
         }
+    }
+}
+
+/// A covering problem after the reductions of [`cover_tree`], as a problem of its own: its sites
+/// are the columns left, its villages the rows left (identical ones merged, their weights added),
+/// with no fixed site. Solving it solves the original: every reduction keeps an optimal solution.
+pub(crate) struct Presolved {
+    /// Column → rows (distances are not kept: 0).
+    pub coverage: Coverage,
+    /// Row weights.
+    pub weights: Vec<f64>,
+    /// Column costs (1 under max coverage, where they do not matter).
+    pub costs: Vec<f64>,
+    /// The original site of each column.
+    pub site: Vec<u32>,
+    /// Weight still to cover once the fixed sites are open (covering goal).
+    pub need: f64,
+}
+
+impl Presolved {
+    /// Reduce `problem` for `goal`.
+    pub(crate) fn new(problem: &CoverProblem<'_>, goal: CoverGoal) -> Self {
+        let red = Reduced::new(problem, goal);
+        let coverage = Coverage::from_csr_parts(
+            problem.coverage.radius(),
+            problem.coverage.within_town(),
+            red.rows.len(),
+            red.cols.off.clone(),
+            red.cols.idx.clone(),
+            vec![0.0; red.cols.idx.len()],
+        );
+        let costs = match goal {
+            CoverGoal::MaxSites(_) => vec![1.0; red.n_cols()],
+            CoverGoal::Need(_) => red.cost.clone(),
+        };
+        Presolved { coverage, weights: red.weight, costs, site: red.site, need: red.need }
+    }
+
+    /// The reduced problem.
+    pub(crate) fn problem(&self) -> CoverProblem<'_> {
+        let mut p = CoverProblem::unit(&self.coverage);
+        p.weights = self.weights.clone();
+        p.costs = self.costs.clone();
+        p
+    }
+
+    /// The original sites of the columns `open`, with the fixed sites of `problem`, ascending.
+    pub(crate) fn sites(&self, problem: &CoverProblem<'_>, open: &[u32]) -> Vec<u32> {
+        let mut sites: Vec<u32> =
+            open.iter().map(|&c| self.site[c as usize]).chain(problem.fixed.iter().copied()).collect();
+        sites.sort_unstable();
+        sites.dedup();
+        sites
     }
 }
 

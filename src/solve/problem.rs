@@ -94,6 +94,18 @@ impl<'a> CoverProblem<'a> {
         covered.iter().zip(&self.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum()
     }
 
+    /// Weight covered by `sites`, summed from scratch.
+    pub fn covered_weight(&self, sites: &[u32]) -> f64 {
+        let covered = self.coverage.covered_by(sites.iter().map(|&s| s as usize));
+        covered.iter().zip(&self.weights).filter(|(c, _)| **c).map(|(_, w)| w).fold(0.0, |a, b| a + b)
+    }
+
+    /// Cost of opening `sites`: the sites that are not fixed.
+    pub fn opening_cost(&self, sites: &[u32]) -> f64 {
+        let fixed = self.fixed_mask();
+        sites.iter().filter(|&&s| !fixed[s as usize]).map(|&s| self.costs[s as usize]).fold(0.0, |a, b| a + b)
+    }
+
     /// Whether site `s` is fixed open.
     pub fn fixed_mask(&self) -> Vec<bool> {
         let mut mask = vec![false; self.coverage.n_sites()];
