@@ -141,6 +141,12 @@ impl Lists {
     }
 }
 
+/// A 64-bit signature of each list (bit `x mod 64` set for each entry `x`): `a ⊆ b` needs
+/// `sig(a) & !sig(b) == 0`, which rejects most candidate pairs without comparing the lists.
+fn signatures(lists: &Lists) -> Vec<u64> {
+    (0..lists.len()).map(|i| lists.of(i).iter().fold(0u64, |s, &x| s | 1 << (x % 64))).collect()
+}
+
 /// Whether ascending `a` ⊆ ascending `b`.
 fn subset(a: &[u32], b: &[u32]) -> bool {
     let mut j = 0;
@@ -161,6 +167,7 @@ fn subset(a: &[u32], b: &[u32]) -> bool {
 /// candidates `k` through the element of `lists[i]` that appears in fewest lists. The relation is
 /// a strict partial order, so removing every dominated list at once keeps a dominating one.
 fn dominated(lists: &Lists, cross: &Lists, cost: &[f64]) -> Vec<bool> {
+    let sig = signatures(lists);
     let mut out = vec![false; lists.len()];
     for (i, flag) in out.iter_mut().enumerate() {
         let own = lists.of(i);
@@ -175,6 +182,7 @@ fn dominated(lists: &Lists, cross: &Lists, cost: &[f64]) -> Vec<bool> {
                 && other.len() >= own.len()
                 && cost[k] <= cost[i]
                 && (cost[k] < cost[i] || other.len() > own.len() || k < i)
+                && sig[i] & !sig[k] == 0
                 && subset(own, other)
         });
     }
@@ -279,6 +287,7 @@ impl Reduced {
             idx: (0..self.rows.len()).map(|r| self.rows.of(r)[0]).collect(),
         };
         let by_first = firsts.transpose(self.n_cols());
+        let sig = signatures(&self.rows);
         let mut out = vec![false; self.rows.len()];
         for (r, flag) in out.iter_mut().enumerate() {
             let own = self.rows.of(r);
@@ -287,7 +296,11 @@ impl Reduced {
                 by_first.of(c as usize).iter().any(|&q| {
                     let q = q as usize;
                     let other = self.rows.of(q);
-                    q != r && other.len() <= own.len() && (other.len() < own.len() || q < r) && subset(other, own)
+                    q != r
+                        && other.len() <= own.len()
+                        && (other.len() < own.len() || q < r)
+                        && sig[q] & !sig[r] == 0
+                        && subset(other, own)
                 })
             });
         }

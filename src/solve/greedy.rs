@@ -6,6 +6,7 @@ use super::bounds::{knapsack_cover_bound, lagrangian_cover_until};
 use super::cover_bb::{cover_tree, CoverGoal, Presolved, ROOT_GAP_LIMIT, TREE_MAX_PAIRS, TREE_WORK};
 use super::cover_search::{improve_target, SearchParams};
 use super::problem::CoverProblem;
+use super::rwls;
 use super::{Sense, Solution, SolveOptions};
 use crate::error::{Error, Result};
 use crate::progress::{Control, Stop};
@@ -150,6 +151,22 @@ fn solve_target(problem: &CoverProblem<'_>, need: f64, options: &SolveOptions, s
     let mut objective = cost_of(&open);
     let deadline = options.time_limit.map(|t| start + std::time::Duration::from_secs_f64(t.max(0.0)));
     let mut timed_out = false;
+    // A cover of every village at one cost per site (the LSCP): row-weighting local search, which
+    // finds small covers far sooner than the iterated local search below, replaces it.
+    let unit_cover = rwls::applies(problem, need);
+    if unit_cover && bound < objective - 1e-9 * objective.abs().max(1.0) {
+        let cost = open.first().map_or(1.0, |&s| problem.costs[s as usize]);
+        let floor = (bound / cost - 1e-9).ceil().max(0.0) as usize;
+        let steps = (5 * cov.n_pairs()).clamp(5_000, 100_000) as u64;
+        let stop = Stop::new(deadline, &control);
+        let (found, taken) = rwls::cover_every_village(problem, &open, floor, steps, options.seed, &stop);
+        iterations += taken;
+        timed_out |= stop.reached();
+        if found.len() < open.len() {
+            objective = cost_of(&found);
+            open = found;
+        }
+    }
     // Lagrangian bound, with Beasley's heuristic turning relaxed solutions into plans; it stops
     // early (keeping the best bound so far) at the time limit.
     if bound < objective {
@@ -175,8 +192,11 @@ fn solve_target(problem: &CoverProblem<'_>, need: f64, options: &SolveOptions, s
     // branching to close it: after the Lagrangian bound, or else after the local search.
     let mut tree_tried = false;
     let mut tree = |open: &mut Vec<u32>, objective: &mut f64, bound: &mut f64, timed_out: &mut bool| -> u64 {
+        // With integer costs a gap of one unit is the least there can be: worth a try however
+        // small the objective.
+        let narrow = (ROOT_GAP_LIMIT * objective.abs().max(1.0)).max(if integral { 1.0 + 1e-9 } else { 0.0 });
         let worth = *bound < *objective - 1e-9 * objective.abs().max(1.0)
-            && *objective - *bound <= ROOT_GAP_LIMIT * objective.abs().max(1.0)
+            && *objective - *bound <= narrow
             && !*timed_out
             && !tree_tried
             && cov.n_pairs() <= TREE_MAX_PAIRS;
@@ -199,7 +219,7 @@ fn solve_target(problem: &CoverProblem<'_>, need: f64, options: &SolveOptions, s
     iterations += tree(&mut open, &mut objective, &mut bound, &mut timed_out);
     control.check()?;
     // Improve the plan by iterated local search unless it is already proven optimal.
-    if bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out {
+    if !unit_cover && bound < objective - 1e-9 * objective.abs().max(1.0) && !timed_out {
         let by_village = cov.transpose();
         let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
         let found = improve_target(problem, &by_village, &open, need, bound, &params);

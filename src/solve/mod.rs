@@ -30,6 +30,8 @@ pub mod pcenter;
 pub mod pmedian;
 /// The covering problem shared by the covering objectives.
 pub mod problem;
+/// Row-weighting local search for full covers at one cost per site.
+mod rwls;
 
 pub use cpmp::capacitated_p_median;
 pub use greedy::target_coverage;
