@@ -113,13 +113,29 @@ impl Lists {
     /// Drop the empty lists and merge identical ones, adding their weights; the lists left keep
     /// the order of their first appearance.
     fn merge_identical(&self, weight: &[f64]) -> (Lists, Vec<f64>) {
-        let mut order: Vec<u32> = (0..self.len() as u32).filter(|&i| !self.of(i as usize).is_empty()).collect();
-        order.sort_unstable_by(|&a, &b| self.of(a as usize).cmp(self.of(b as usize)).then(a.cmp(&b)));
-        // Each list's representative: the first (lowest) of its equals.
+        // Lists sorted by a hash (FNV-1a), then by index: equal lists fall in one run of equal
+        // hashes, where each list's representative is the first (lowest) list equal to it.
+        let hash = |l: &[u32]| {
+            l.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| (h ^ u64::from(x)).wrapping_mul(0x100_0000_01b3))
+        };
+        let mut keyed: Vec<(u64, u32)> = (0..self.len() as u32)
+            .filter(|&i| !self.of(i as usize).is_empty())
+            .map(|i| (hash(self.of(i as usize)), i))
+            .collect();
+        keyed.sort_unstable();
         let mut rep = vec![u32::MAX; self.len()];
-        for (k, &i) in order.iter().enumerate() {
-            let first = k == 0 || self.of(order[k - 1] as usize) != self.of(i as usize);
-            rep[i as usize] = if first { i } else { rep[order[k - 1] as usize] };
+        let mut run = 0;
+        for k in 0..keyed.len() {
+            if keyed[k].0 != keyed[run].0 {
+                run = k;
+            }
+            let i = keyed[k].1;
+            let own = self.of(i as usize);
+            rep[i as usize] = keyed[run..k]
+                .iter()
+                .map(|&(_, j)| j)
+                .find(|&j| rep[j as usize] == j && self.of(j as usize) == own)
+                .unwrap_or(i);
         }
         let mut slot = vec![u32::MAX; self.len()];
         let mut lists = Lists::empty();
