@@ -99,13 +99,13 @@ def solvers(time_limit: float):
 
 
 def fastest_equal(solve, objective):
-    """Smallest time limit (of 5, 7, 10, 15, 20, 30, 50, ... ms) whose answer has the default run's objective.
+    """Smallest time limit (of 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, ... ms) whose answer has the default run's objective.
 
     Returns the solution and its measured seconds, or None when no limit below the default run's
     time reaches it. This is what a user gets by passing that ``time_limit``: the same objective,
     without the proof.
     """
-    for ms in (5, 7, 10, 15, 20, 30, 50, 100, 200, 500):
+    for ms in (2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 100, 200, 500):
         sol, t = timed(lambda limit=ms / 1000: solve(limit))
         if sol.objective == objective:
             return sol, t, ms

@@ -16,9 +16,11 @@
 //! "honest status").
 //! Results are also byte-identical on 1 and 2 threads and across repeated runs.
 
+mod common;
+
 use proptest::prelude::*;
 use villageplan::error::Error;
-use villageplan::model::{Crs, Instance, Site, SiteStatus, Village};
+use villageplan::model::{Crs, Instance, Site, Village};
 use villageplan::network::{NetworkOptions, RoadLine, RoadNetwork};
 use villageplan::plan::{
     plan, plan_max_coverage, plan_p_center, plan_p_median, CapacityBy, CoverageBy, DistanceMetric, Goal, Plan,
@@ -48,28 +50,11 @@ fn population() -> impl Strategy<Value = u32> {
 fn county(max: usize) -> impl Strategy<Value = Instance> {
     (prop::collection::vec((0.0f64..SIDE, 0.0f64..SIDE, population(), 0u8..3, 0u8..12, 1u32..9), 3..max), any::<bool>())
         .prop_map(|(rows, with_status)| {
-            let villages: Vec<Village> = rows
-                .iter()
-                .enumerate()
-                .map(|(i, &(x, y, pop, town, _, _))| {
-                    Village::new(format!("v{i}"), format!("T{town}"), X0 + x, Y0 + y, f64::from(pop))
-                })
+            let rows: Vec<common::VillageRow> = rows
+                .into_iter()
+                .map(|(x, y, pop, town, kind, cost)| (x, y, f64::from(pop), town, kind, cost))
                 .collect();
-            let sites: Vec<Site> = villages
-                .iter()
-                .zip(&rows)
-                .map(|(v, &(_, _, _, _, kind, cost))| {
-                    let status = match (with_status, kind) {
-                        (true, 0) => SiteStatus::NoSpace,
-                        (true, 1) => SiteStatus::Existing,
-                        _ => SiteStatus::None,
-                    };
-                    let mut s = Site::at_village(v, status);
-                    s.cost = Some(f64::from(cost) * 100_000.0);
-                    s
-                })
-                .collect();
-            Instance::new(Crs::Planar, villages, Some(sites), None).expect("valid random county")
+            common::county_from_rows(&rows, with_status, (X0, Y0))
         })
 }
 

@@ -1,8 +1,10 @@
 //! Property tests: invariants of coverage, plans and the covering solvers on random instances.
 
+mod common;
+
 use proptest::prelude::*;
 use villageplan::coverage::Coverage;
-use villageplan::model::{Crs, Instance, Site, SiteStatus, Village};
+use villageplan::model::{Instance, Site, SiteStatus, Village};
 use villageplan::plan::{plan, CoverageBy, PlanOptions};
 use villageplan::solve::{max_coverage, target_coverage, CoverLimit, CoverProblem, SolveOptions, Status};
 
@@ -14,28 +16,9 @@ fn county() -> impl Strategy<Value = Instance> {
         any::<bool>(),
     )
         .prop_map(|(rows, with_status)| {
-            let villages: Vec<Village> = rows
-                .iter()
-                .enumerate()
-                .map(|(i, &(x, y, pop, town, _, _))| {
-                    Village::new(format!("v{i}"), format!("T{town}"), x, y, pop.round())
-                })
-                .collect();
-            let sites: Vec<Site> = villages
-                .iter()
-                .zip(&rows)
-                .map(|(v, &(_, _, _, _, kind, cost))| {
-                    let status = match (with_status, kind) {
-                        (true, 0) => SiteStatus::NoSpace,
-                        (true, 1) => SiteStatus::Existing,
-                        _ => SiteStatus::None,
-                    };
-                    let mut s = Site::at_village(v, status);
-                    s.cost = Some(f64::from(cost) * 100_000.0);
-                    s
-                })
-                .collect();
-            Instance::new(Crs::Planar, villages, Some(sites), None).expect("valid random county")
+            let rows: Vec<common::VillageRow> =
+                rows.into_iter().map(|(x, y, pop, town, kind, cost)| (x, y, pop.round(), town, kind, cost)).collect();
+            common::county_from_rows(&rows, with_status, (0.0, 0.0))
         })
 }
 

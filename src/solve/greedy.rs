@@ -69,17 +69,27 @@ pub fn check_share(share: f64) -> Result<()> {
 /// The partial set-cover (least-cost covering) problem; with unit costs it asks for the fewest
 /// centres (Toregas et al. 1971 for full cover; Slavík 1997 for the partial-cover greedy).
 ///
-/// Algorithm: fixed sites open first. Then a lazy greedy (Minoux 1978) repeatedly opens the site
-/// with the largest ratio of newly covered weight, capped at the weight still needed, to cost;
-/// capped gains only fall as sites open, so stale heap keys are upper bounds and most sites are
-/// never re-evaluated. A clean-up pass then closes, most expensive first, every site whose
-/// removal keeps the target met. The result is certified by the covering-knapsack lower bound
-/// ([`knapsack_cover_bound`]).
+/// Algorithm:
+/// 1. Presolve: the reductions of the branch and bound (dominated sites, villages reached by the
+///    same sites merged, under a full cover villages implied by others; Toregas & ReVelle 1973);
+///    when they shrink the problem by a fifth or more, the reduced problem is solved instead and
+///    its sites mapped back.
+/// 2. Fixed sites open first. A lazy greedy (Minoux 1978) repeatedly opens the site with the
+///    largest ratio of newly covered weight, capped at the weight still needed, to cost; a
+///    clean-up pass then closes, most expensive first, every site whose removal keeps the target.
+/// 3. A cover of every village at one cost per site (the LSCP) is improved by row-weighting local
+///    search (Gao, Weise & Li 2015).
+/// 4. The covering-knapsack bound ([`knapsack_cover_bound`]) and a Lagrangian relaxation with
+///    Beasley's heuristic (1990) bound the optimum and may improve the plan.
+/// 5. When the gap is narrow (1%, or one unit of integer cost), a Lagrangian branch and bound
+///    tries to close it.
+/// 6. Otherwise a seeded, parallel iterated local search (close 1–3 sites, repair greedily) and
+///    another try of the branch and bound. A time limit returns the best plan so far.
 ///
 /// # Arguments
 /// * `problem`: coverage, weights, costs, fixed and allowed sites.
 /// * `share`: the share of total weight to cover, in (0, 1].
-/// * `options`: only the time accounting is used; the greedy is deterministic.
+/// * `options`: seed of the local searches and time limit.
 ///
 /// # Returns
 /// A [`Solution`] whose objective is the total cost of the sites opened beyond the fixed ones
@@ -91,8 +101,9 @@ pub fn check_share(share: f64) -> Result<()> {
 ///   error carries the highest achievable share.
 ///
 /// # Complexity
-/// O(K log m) expected time with lazy evaluation for K covered pairs and m sites (each
-/// re-evaluation is O(list length)); O(n + m) extra space.
+/// Greedy O(K log m) expected for K covered pairs and m sites; the bound, the local searches and
+/// the branch and bound have deterministic work caps scaled to K (the branch and bound only up to
+/// 4 million pairs); O(n + m + K) extra space.
 ///
 /// # Examples
 /// ```

@@ -5,10 +5,11 @@
 //! set covering problem" (RWLS). From a cover, the search repeatedly drops the open site whose
 //! villages are least missed, and whenever the sites cover every village it records the cover and
 //! drops one more. Each step then closes the least-missed open site (not the one just opened),
-//! picks an uncovered village at random and opens its best site, where a site's worth is the
-//! *weight* of the villages it alone would cover. Every village left uncovered after a step weighs
-//! one more, so villages that stay hard to cover pull the search towards them. Configuration
-//! checking keeps a closed site out until one of its neighbours (a site sharing a village) changes.
+//! picks an uncovered village at random and opens, among the sites reaching it, the one that
+//! would cover the most uncovered *weight*. Villages weigh 1 at first, and every village left
+//! uncovered after a step weighs one more, so villages that stay hard to cover pull the search
+//! towards them (an open site is missed by the weight only it covers). Configuration checking
+//! keeps a closed site out until one of its neighbours (a site sharing a village) changes.
 //!
 //! # Complexity
 //! Each step O(|S| + d²) for |S| open sites and d the largest number of sites per village (or
@@ -350,19 +351,24 @@ mod tests {
         }
     }
 
-    #[test]
-    fn incremental_scores_match_recomputation() {
-        let n = 30;
-        let mut state = 5u64;
+    /// `n` random points in a `side` metre square, each a site covering the points within `radius`.
+    fn random_coverage(seed: u64, n: usize, side: f64, radius: f64) -> Coverage {
+        let mut state = seed;
         let mut next = || {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) as f64 / (1u64 << 31) as f64
         };
-        let pts: Vec<[f64; 2]> = (0..n).map(|_| [next() * 4000.0, next() * 4000.0]).collect();
+        let pts: Vec<[f64; 2]> = (0..n).map(|_| [next() * side, next() * side]).collect();
         let m: Vec<f64> = (0..n * n)
             .map(|k| ((pts[k / n][0] - pts[k % n][0]).powi(2) + (pts[k / n][1] - pts[k % n][1]).powi(2)).sqrt())
             .collect();
-        let cov = Coverage::from_matrix(&m, n, n, 1200.0).unwrap();
+        Coverage::from_matrix(&m, n, n, radius).unwrap()
+    }
+
+    #[test]
+    fn incremental_scores_match_recomputation() {
+        let n = 30;
+        let cov = random_coverage(5, n, 4000.0, 1200.0);
         let p = CoverProblem::unit(&cov);
         let rows = cov.transpose();
         let must = vec![true; n];
@@ -406,16 +412,7 @@ mod tests {
         let control = Control::current();
         for seed in 0..20u64 {
             let n = 13;
-            let mut state = seed + 1;
-            let mut next = || {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                (state >> 33) as f64 / (1u64 << 31) as f64
-            };
-            let pts: Vec<[f64; 2]> = (0..n).map(|_| [next() * 5000.0, next() * 5000.0]).collect();
-            let m: Vec<f64> = (0..n * n)
-                .map(|k| ((pts[k / n][0] - pts[k % n][0]).powi(2) + (pts[k / n][1] - pts[k % n][1]).powi(2)).sqrt())
-                .collect();
-            let cov = Coverage::from_matrix(&m, n, n, 1600.0).unwrap();
+            let cov = random_coverage(seed + 1, n, 5000.0, 1600.0);
             let p = CoverProblem::unit(&cov);
             assert!(applies(&p, n as f64));
             let start: Vec<u32> = (0..n as u32).collect();
