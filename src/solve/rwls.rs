@@ -283,6 +283,9 @@ pub(crate) fn cover_every_village(
         if let Some(c) = s.best_open(tabu) {
             s.remove(c, step);
         }
+        if s.uncovered.is_empty() {
+            break;
+        }
         let v = s.uncovered[rng.random_range(0..s.uncovered.len())] as usize;
         let sites = rows.villages_of(v);
         let pick = |only_addable: bool| {
