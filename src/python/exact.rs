@@ -9,26 +9,15 @@ use pyo3::types::PyDict;
 use super::convert::{to_i64, Columns};
 use super::county::PyCounty;
 use super::error::{attached, detached};
-use super::plan::{options, Limits, PyPlan, Reach};
+use super::objectives::{count, cover_limit, objective_options};
+use super::plan::{PyPlan, Reach};
 use crate::error::{Error, Result};
-use crate::plan::{self as core, Goal, PlanOptions};
-use crate::solve::CoverLimit;
+use crate::plan::{self as core, Goal};
 
 /// The goal from its name and `p` / `budget`, checked as the objectives' own bindings check them.
 fn goal_of(goal: &str, p: Option<i64>, budget: Option<f64>) -> Result<Goal> {
-    let count = |p: i64| {
-        usize::try_from(p).map_err(|_| Error::param("p", format!("p must be a number of centres ≥ 1, got {p}")))
-    };
     match goal {
-        "max_coverage" => match (p, budget) {
-            (Some(p), None) => Ok(Goal::MaxCoverage { limit: CoverLimit::Sites(count(p)?) }),
-            (None, Some(b)) => Ok(Goal::MaxCoverage { limit: CoverLimit::Budget(b) }),
-            (None, None) => Err(Error::param(
-                "p",
-                "give the number of centres p, or a budget in yuan (budget=...), for max_coverage",
-            )),
-            (Some(_), Some(_)) => Err(Error::param("budget", "give either p or budget, not both")),
-        },
+        "max_coverage" => Ok(Goal::MaxCoverage { limit: cover_limit(p, budget)? }),
         "p_median" | "p_center" => {
             if budget.is_some() {
                 return Err(Error::param("budget", format!("{goal} takes p centres, not a budget")));
@@ -40,21 +29,6 @@ fn goal_of(goal: &str, p: Option<i64>, budget: Option<f64>) -> Result<Goal> {
             Err(Error::param("goal", format!("unknown goal '{other}'; use 'max_coverage', 'p_median' or 'p_center'")))
         }
     }
-}
-
-/// Plan options of an objective from the keyword arguments (no target, no capacity).
-#[allow(clippy::too_many_arguments)]
-fn objective_options(
-    radius: f64,
-    by: &str,
-    within_town: bool,
-    fixed: Option<Vec<String>>,
-    forbidden: Option<Vec<String>>,
-    time_limit: Option<f64>,
-    reach: Reach<'_>,
-) -> Result<PlanOptions> {
-    let target = crate::defaults::COVERAGE_TARGET;
-    options(radius, target, by, within_town, "auto", fixed, forbidden, 0, time_limit, Limits::NONE, reach)
 }
 
 /// Wall-clock seconds and iterations of an outside solve, checked.
@@ -98,7 +72,7 @@ pub fn exact_objective_problem<'py>(
     let reach = Reach { metric, minutes };
     let (options, goal) = attached(py, || {
         let goal = goal_of(goal, p, budget)?;
-        Ok((objective_options(radius, by, within_town, fixed, forbidden, time_limit, reach)?, goal))
+        Ok((objective_options(radius, by, within_town, fixed, forbidden, 0, time_limit, reach)?, goal))
     })?;
     let instance = &*county.get().inner;
     let prob = detached(py, || core::objective_problem(instance, &options, goal))?;
@@ -146,7 +120,7 @@ pub fn plan_objective_with_centres(
     let reach = Reach { metric, minutes };
     let (options, goal, (seconds, iterations)) = attached(py, || {
         let goal = goal_of(goal, p, budget)?;
-        let options = objective_options(radius, by, within_town, fixed, forbidden, None, reach)?;
+        let options = objective_options(radius, by, within_town, fixed, forbidden, 0, None, reach)?;
         Ok((options, goal, effort(seconds, iterations)?))
     })?;
     let instance = &*county.get().inner;

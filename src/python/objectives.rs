@@ -11,7 +11,7 @@ use crate::solve::CoverLimit;
 
 /// Plan options from the keyword arguments shared by the objectives (no target, no capacity).
 #[allow(clippy::too_many_arguments)]
-fn objective_options(
+pub(super) fn objective_options(
     radius: f64,
     by: &str,
     within_town: bool,
@@ -26,12 +26,12 @@ fn objective_options(
 }
 
 /// A number of centres from Python (an int ≥ 0; 0 is refused by the solver, naming `p`).
-fn count(p: i64) -> Result<usize> {
+pub(super) fn count(p: i64) -> Result<usize> {
     usize::try_from(p).map_err(|_| Error::param("p", format!("p must be a number of centres ≥ 1, got {p}")))
 }
 
 /// The limit of a maximal-coverage plan: exactly one of `p` and `budget`.
-fn cover_limit(p: Option<i64>, budget: Option<f64>) -> Result<CoverLimit> {
+pub(super) fn cover_limit(p: Option<i64>, budget: Option<f64>) -> Result<CoverLimit> {
     match (p, budget) {
         (Some(p), None) => Ok(CoverLimit::Sites(count(p)?)),
         (None, Some(b)) => Ok(CoverLimit::Budget(b)),

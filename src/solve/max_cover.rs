@@ -188,13 +188,7 @@ fn solve_max(
             } else {
                 // Unproven: the Lagrangian heuristic's best plan and the tree's both seed the
                 // local search below (different starts reach different local optima).
-                let greedy_value = cov
-                    .covered_by(greedy.iter().map(|&s| s as usize))
-                    .iter()
-                    .zip(&problem.weights)
-                    .filter(|(c, _)| **c)
-                    .map(|(_, w)| w)
-                    .sum();
+                let greedy_value = problem.covered_weight(&greedy);
                 let (lb, lopen, lvalue) =
                     lagrangian_start(problem, limit, &by_village, &candidates, greedy, greedy_value, &stop);
                 timed_out |= stop.reached();
@@ -881,7 +875,7 @@ mod tests {
             let sol = max_coverage(&p, CoverLimit::Sites(3), &SolveOptions::default()).unwrap();
             let opt = brute(&p, CoverLimit::Sites(3));
             assert!((sol.objective - opt).abs() < 1e-9, "seed {seed}: {} vs optimum {opt}", sol.objective);
-            assert!((sol.objective - p.covered_weight(&sol.open)).abs() < 1e-9);
+            assert!((sol.objective - value(&p, &sol.open)).abs() < 1e-9);
             assert!(sol.bound >= opt - 1e-9 && sol.open.len() <= 3 && !sol.open.contains(&2));
             assert!(p.fixed.iter().all(|f| sol.open.contains(f)));
             // Each village is served by an open site that covers it, when one does.
