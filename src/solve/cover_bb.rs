@@ -23,16 +23,30 @@ pub(crate) const TREE_WORK: f64 = 3.0e8;
 /// them is the better use of the time when the first few thousand iterations do not).
 const TREE_MAX_ITERATIONS: [f64; 2] = [10_000.0, 10_000.0];
 
-/// A local search the branch and bound may apply to its completions: from a plan (original
-/// sites, fixed ones included) to an improved one and its value in the caller's terms.
-pub(crate) type Polish<'a> = &'a mut dyn FnMut(&[u32]) -> (f64, Vec<u32>);
+/// A local search the branch and bound applies to some of its completions, possibly in the
+/// background while the subgradient goes on.
+///
+/// Plans are original site indices, fixed ones included; values are in the caller's terms. The
+/// tree asks for results only at fixed points of its search, and an implementation must return
+/// the same results whatever the thread count, so that the search stays deterministic.
+pub(crate) trait Polisher {
+    /// Start improving `sites`.
+    fn submit(&mut self, sites: Vec<u32>);
+    /// Wait for the work due by now (every submitted plan when `all`) and return the best plan it
+    /// found.
+    fn collect(&mut self, all: bool) -> Option<(f64, Vec<u32>)>;
+}
+
+/// The polisher handed to [`cover_tree`].
+pub(crate) type Polish<'a> = &'a mut dyn Polisher;
 
 /// Largest gap between incumbent and root bound, relative to the objective, at which a capped
 /// branch and bound goes on branching (wider gaps rarely close within the cap).
 pub(crate) const ROOT_GAP_LIMIT: f64 = 0.01;
 
-/// Root iterations whose completion is polished, and how many nodes' final completions are.
-const POLISH_AT: [usize; 4] = [10, 50, 150, 300];
+/// Root iterations whose completion is polished (early and often, for the caller's solution
+/// merging), and how many nodes' final completions are.
+const POLISH_AT: [usize; 9] = [0, 5, 10, 15, 20, 30, 50, 150, 300];
 const POLISHED_NODES: u64 = 20;
 
 /// Which covering question the branch and bound answers.
@@ -517,6 +531,65 @@ struct Node<'r> {
     order: Vec<(f64, u32)>,
 }
 
+/// A plan being completed: open columns, open columns covering each row, and covered weight.
+struct Fill {
+    open: Vec<bool>,
+    count: Vec<u32>,
+    n_open: usize,
+    covered: f64,
+}
+
+impl Fill {
+    fn add(&mut self, red: &Reduced, c: usize) {
+        self.open[c] = true;
+        self.n_open += 1;
+        for &r in red.cols.of(c) {
+            if self.count[r as usize] == 0 {
+                self.covered += red.weight[r as usize];
+            }
+            self.count[r as usize] += 1;
+        }
+    }
+
+    /// Lazy greedy: open the free column with the most `price` on uncovered rows (per cost when
+    /// `per_cost`) until `done` or no column adds any; a column's gain only falls as others open,
+    /// so a stale key bounds it. Ties go to the lower column.
+    fn greedy(&mut self, red: &Reduced, state: &[u8], price: &[f64], per_cost: bool, done: impl Fn(&Fill) -> bool) {
+        let gain = |c: usize, count: &[u32]| -> f64 {
+            red.cols.of(c).iter().filter(|&&r| count[r as usize] == 0).map(|&r| price[r as usize]).sum()
+        };
+        let key = |g: f64, c: usize| match per_cost {
+            true if red.cost[c] > 0.0 => g / red.cost[c],
+            true => f64::INFINITY,
+            false => g,
+        };
+        if done(self) {
+            return;
+        }
+        // Non-negative floats order like their bits.
+        let mut heap: BinaryHeap<(u64, Reverse<usize>)> = (0..red.n_cols())
+            .filter(|&c| !self.open[c] && state[c] != ZERO)
+            .filter_map(|c| {
+                let g = gain(c, &self.count);
+                (g > 0.0).then(|| (key(g, c).to_bits(), Reverse(c)))
+            })
+            .collect();
+        while !done(self) {
+            let Some((k, Reverse(c))) = heap.pop() else { break };
+            let g = gain(c, &self.count);
+            if g <= 0.0 {
+                continue;
+            }
+            let fresh = key(g, c).to_bits();
+            if fresh < k && heap.peek().is_some_and(|&(next, Reverse(d))| (next, Reverse(d)) > (fresh, Reverse(c))) {
+                heap.push((fresh, Reverse(c)));
+                continue;
+            }
+            self.add(red, c);
+        }
+    }
+}
+
 impl<'r> Node<'r> {
     fn new(red: &'r Reduced, state: Vec<u8>) -> Self {
         let mut count = vec![0u32; red.rows.len()];
@@ -704,86 +777,63 @@ impl<'r> Node<'r> {
         self.in_chosen = in_chosen;
     }
 
-    /// A feasible completion of the relaxed choice: fixed-open and chosen columns, then the best
-    /// columns by newly covered weight (per cost) until the slots or the need are met; under a
-    /// covering target, columns that became redundant are closed again, most expensive first.
+    /// A feasible completion of the relaxation at the last evaluation.
+    ///
+    /// Under a slot limit (maximal coverage): the columns fixed open, then a lazy greedy on the
+    /// Lagrangian prices of the rows still uncovered, then on their weights while slots remain.
+    /// The relaxation's own choice prices every column alone, so its columns crowd onto the same
+    /// expensive rows; a greedy on the prices spreads them, and its plans are several times
+    /// closer to the optimum before any local search. Under a covering target: the columns fixed
+    /// open and chosen, then the best columns by newly covered weight per cost until the need is
+    /// met, then the columns that became redundant close again, most expensive first.
     fn complete(&self) -> Option<Vec<bool>> {
         let red = self.red;
         let n = red.n_cols();
         let mut open: Vec<bool> = (0..n).map(|c| self.state[c] == ONE).collect();
-        for &c in &self.chosen {
-            open[c as usize] = true;
-        }
-        let mut count = vec![0u32; red.rows.len()];
-        let mut n_open = 0;
-        for c in (0..n).filter(|&c| open[c]) {
-            n_open += 1;
-            for &r in red.cols.of(c) {
-                count[r as usize] += 1;
-            }
-        }
-        let mut covered: f64 = (0..red.rows.len()).filter(|&r| count[r] > 0).map(|r| red.weight[r]).sum();
-        let limit = red.slots.unwrap_or(usize::MAX);
-        let tol = 1e-9 * red.need.abs().max(1.0);
-        // Lazy greedy: a column's gain only falls as others open, so a stale key bounds it.
-        let gain = |c: usize, count: &[u32]| -> f64 {
-            red.cols.of(c).iter().filter(|&&r| count[r as usize] == 0).map(|&r| red.weight[r as usize]).sum()
-        };
-        let key = |g: f64, c: usize| if red.cost[c] > 0.0 { g / red.cost[c] } else { f64::INFINITY };
-        // Non-negative floats order like their bits; ties go to the lower column.
-        let mut heap: BinaryHeap<(u64, Reverse<usize>)> = (0..n)
-            .filter(|&c| !open[c] && self.state[c] != ZERO)
-            .filter_map(|c| {
-                let g = gain(c, &count);
-                (g > 0.0).then(|| (key(g, c).to_bits(), Reverse(c)))
-            })
-            .collect();
-        loop {
-            let done = match red.slots {
-                Some(_) => n_open >= limit,
-                None => covered >= red.need - tol,
-            };
-            if done {
-                break;
-            }
-            let Some((k, Reverse(c))) = heap.pop() else { break };
-            let g = gain(c, &count);
-            if g <= 0.0 {
-                continue;
-            }
-            let fresh = key(g, c).to_bits();
-            if fresh < k && heap.peek().is_some_and(|&(next, Reverse(d))| (next, Reverse(d)) > (fresh, Reverse(c))) {
-                heap.push((fresh, Reverse(c)));
-                continue;
-            }
-            open[c] = true;
-            n_open += 1;
-            for &r in red.cols.of(c) {
-                if count[r as usize] == 0 {
-                    covered += red.weight[r as usize];
-                }
-                count[r as usize] += 1;
-            }
-        }
         if red.slots.is_none() {
-            if covered < red.need - tol {
-                return None;
+            for &c in &self.chosen {
+                open[c as usize] = true;
             }
-            let mut order: Vec<usize> = (0..n).filter(|&c| open[c] && self.state[c] != ONE).collect();
-            order.sort_by(|&a, &b| red.cost[b].total_cmp(&red.cost[a]).then(b.cmp(&a)));
-            for c in order {
-                let loss: f64 =
-                    red.cols.of(c).iter().filter(|&&r| count[r as usize] == 1).map(|&r| red.weight[r as usize]).sum();
-                if covered - loss >= red.need - tol {
-                    covered -= loss;
-                    open[c] = false;
-                    for &r in red.cols.of(c) {
-                        count[r as usize] -= 1;
+        }
+        let mut fill = Fill { open, count: vec![0u32; red.rows.len()], n_open: 0, covered: 0.0 };
+        for c in 0..n {
+            if fill.open[c] {
+                fill.add(red, c);
+            }
+        }
+        let tol = 1e-9 * red.need.abs().max(1.0);
+        match red.slots {
+            Some(limit) => {
+                fill.greedy(red, &self.state, &self.priced, false, |f| f.n_open >= limit);
+                fill.greedy(red, &self.state, &red.weight, false, |f| f.n_open >= limit);
+            }
+            None => {
+                fill.greedy(red, &self.state, &red.weight, true, |f| f.covered >= red.need - tol);
+                if fill.covered < red.need - tol {
+                    return None;
+                }
+                let (open, count) = (&mut fill.open, &mut fill.count);
+                let mut order: Vec<usize> = (0..n).filter(|&c| open[c] && self.state[c] != ONE).collect();
+                order.sort_by(|&a, &b| red.cost[b].total_cmp(&red.cost[a]).then(b.cmp(&a)));
+                for c in order {
+                    let loss: f64 = red
+                        .cols
+                        .of(c)
+                        .iter()
+                        .filter(|&&r| count[r as usize] == 1)
+                        .map(|&r| red.weight[r as usize])
+                        .sum();
+                    if fill.covered - loss >= red.need - tol {
+                        fill.covered -= loss;
+                        open[c] = false;
+                        for &r in red.cols.of(c) {
+                            count[r as usize] -= 1;
+                        }
                     }
                 }
             }
         }
-        Some(open)
+        Some(fill.open)
     }
 
     /// The free column to branch on: the chosen column with the most negative reduced cost, or,
@@ -825,7 +875,10 @@ impl<'r> Node<'r> {
 /// started from the parent's multipliers (Beasley 1990, "A Lagrangian heuristic for set-covering
 /// problems"; Galvão & ReVelle 1996 for maximal covering). At every evaluation, reduced-cost
 /// fixing closes or opens the sites whose other choice would lift the bound past the incumbent,
-/// and every few iterations the relaxed choice, completed greedily, may become the incumbent.
+/// and every few iterations a completion of the relaxation (a greedy on the Lagrangian prices
+/// under a limit on sites) may become the incumbent. With `polish`, the completions of chosen
+/// root iterations and of the first nodes go to the caller's local search, whose results count
+/// at the next such point (so that it may run in the background).
 ///
 /// `incumbent` is the value of a known solution in the caller's terms (covered weight for
 /// [`CoverGoal::MaxSites`], cost of the non-fixed sites for [`CoverGoal::Need`]); only strictly
@@ -867,21 +920,24 @@ pub(crate) fn cover_tree(
         sites.dedup();
         sites
     };
-    // Offer a completion as the incumbent, polished by the caller's local search when asked.
-    let mut offer = |open: &[bool], polished: bool, ub: &mut f64, improved: &mut Option<Vec<u32>>| {
+    // Offer a completion as the incumbent, and hand it to the caller's local search when asked:
+    // `Some(all)` collects what is due (everything when `all`) first, then submits the completion.
+    let mut offer = |open: &[bool], polished: Option<bool>, ub: &mut f64, improved: &mut Option<Vec<u32>>| {
         let v = red.value(open);
-        let mut candidate = (v, None);
-        if polished && v.is_finite() {
-            if let Some(f) = polish.as_mut() {
-                let (value, sites) = f(&sites_of(open));
-                if to_min(value) < v {
-                    candidate = (to_min(value), Some(sites));
+        if improves(v, *ub) {
+            *ub = v;
+            *improved = Some(sites_of(open));
+        }
+        if let (Some(all), Some(p)) = (polished, polish.as_mut()) {
+            if v.is_finite() {
+                p.submit(sites_of(open));
+            }
+            if let Some((value, sites)) = p.collect(all) {
+                if improves(to_min(value), *ub) {
+                    *ub = to_min(value);
+                    *improved = Some(sites);
                 }
             }
-        }
-        if improves(candidate.0, *ub) {
-            *ub = candidate.0;
-            *improved = Some(candidate.1.unwrap_or_else(|| sites_of(open)));
         }
     };
     let floor = to_min(root_bound);
@@ -922,7 +978,7 @@ pub(crate) fn cover_tree(
         }
         if node.met() {
             let open: Vec<bool> = node.state.iter().map(|&s| s == ONE).collect();
-            offer(&open, false, &mut ub, &mut improved);
+            offer(&open, None, &mut ub, &mut improved);
             continue;
         }
         // Subgradient ascent with fixing.
@@ -962,9 +1018,10 @@ pub(crate) fn cover_tree(
             if node.infeasible() || node.met() {
                 break;
             }
-            if it % 10 == 0 {
+            if it % 10 == 0 || (root && POLISH_AT.contains(&it)) {
                 if let Some(open) = node.complete() {
-                    offer(&open, root && POLISH_AT.contains(&it), &mut ub, &mut improved);
+                    let polished = (root && POLISH_AT.contains(&it)).then_some(false);
+                    offer(&open, polished, &mut ub, &mut improved);
                     if best >= red.cutoff(ub) {
                         pruned = true;
                         break;
@@ -1006,7 +1063,7 @@ pub(crate) fn cover_tree(
         let l = node.evaluate(&best_u);
         node.fix_by_reduced_costs(l, red.cutoff(ub));
         if let Some(open) = node.complete() {
-            offer(&open, outcome.nodes <= POLISHED_NODES, &mut ub, &mut improved);
+            offer(&open, (outcome.nodes <= POLISHED_NODES).then_some(true), &mut ub, &mut improved);
         }
         if best >= red.cutoff(ub) {
             continue;
@@ -1031,6 +1088,13 @@ pub(crate) fn cover_tree(
         one[c] = ONE;
         stack.push((zero, best_u.clone(), best));
         stack.push((one, best_u, best));
+    }
+    // What the local search still holds (it may end sooner when stopped).
+    if let Some((value, sites)) = polish.as_mut().and_then(|p| p.collect(true)) {
+        if improves(to_min(value), ub) {
+            ub = to_min(value);
+            improved = Some(sites);
+        }
     }
     if let Some(sites) = improved {
         outcome.improved = Some((to_user(ub), sites));

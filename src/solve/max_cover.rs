@@ -1,3 +1,4 @@
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng};
@@ -6,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::bounds::Residual;
-use super::cover_bb::{cover_tree, CoverGoal, Presolved, TREE_MAX_PAIRS, TREE_WORK};
+use super::cover_bb::{cover_tree, CoverGoal, Polisher, Presolved, TREE_MAX_PAIRS, TREE_WORK};
 use super::cover_search::{derive_seed, SearchParams};
 use super::cover_state::CoverState;
 use super::problem::CoverProblem;
@@ -54,9 +55,12 @@ impl CoverLimit {
 /// guarantee); a best-improvement swap descent scores every swap from the weight only the closed
 /// site covers (fast interchange in the manner of Resende & Werneck 2004). With p sites a
 /// Lagrangian branch and bound (Galvão & ReVelle 1996 for the relaxation) then often proves the
-/// plan optimal; otherwise, or under a budget, a Lagrangian relaxation optimised by subgradient
-/// steps gives the upper bound (rounded down with integer weights) and a parallel, seeded
-/// variable neighbourhood search improves the plan.
+/// plan optimal. Meanwhile, on a second thread, swap descents polish its first completions and
+/// the problem restricted to the sites of those local optima is solved exactly (solution merging,
+/// Blum et al. 2016), which usually finds the optimum long before the proof. Otherwise, or under
+/// a budget, a Lagrangian relaxation optimised by subgradient steps gives the upper bound
+/// (rounded down with integer weights) and a parallel, seeded variable neighbourhood search
+/// improves the plan from the best plans and the distinct local optima met so far.
 ///
 /// # Arguments
 /// * `problem`: coverage, weights (1 per village or population), costs, fixed and allowed sites.
@@ -149,8 +153,10 @@ fn solve_max(
     let deadline = options.time_limit.map(|t| start + Duration::from_secs_f64(t.max(0.0)));
     let mut iterations = 0u64;
     let mut timed_out = false;
-    // A second start for half of the local-search chains, when two different good plans exist.
+    // A second start for the local-search chains, when two different good plans exist, and the
+    // local optima the branch and bound's polish met, for further starts.
     let mut other_start: Option<Vec<u32>> = None;
+    let mut polished: Vec<Vec<u32>> = Vec::new();
     let (bound, greedy_open, greedy_value) = match limit {
         CoverLimit::Sites(p) if cov.n_pairs() <= TREE_MAX_PAIRS => {
             // A swap descent from the greedy, then reductions and the branch and bound, which
@@ -159,21 +165,31 @@ fn solve_max(
             let stop = Stop::new(deadline, &control);
             iterations += swap_descent(&mut st, &candidates, limit, &stop);
             let (mut value, mut open) = (st.covered, st.open_list());
-            // The tree's completions are polished by a swap descent (a Lagrangian heuristic).
-            let mut polish = |sites: &[u32]| {
-                let mut st = CoverState::new(problem, &by_village, sites);
-                swap_descent(&mut st, &candidates, limit, &stop);
-                (st.covered, st.open_list())
+            // The tree's completions are polished by a swap descent (a Lagrangian heuristic) in the
+            // background; the first few local optima and the descent's are then merged, and the
+            // problem restricted to their sites is solved exactly, also in the background.
+            let work = |task: Task| match task {
+                Task::Polish(sites) => {
+                    let mut st = CoverState::new(problem, &by_village, &sites);
+                    swap_descent(&mut st, &candidates, limit, &stop);
+                    Some((st.covered, st.open_list()))
+                }
+                Task::Merge(plans, lower) => merged_optimum(problem, &plans, p, lower, &stop),
             };
-            let tree = cover_tree(
-                problem,
-                CoverGoal::MaxSites(p),
-                value,
-                problem.max_coverable(),
-                TREE_WORK,
-                Stop::new(deadline, &control),
-                Some(&mut polish),
-            );
+            let (tree, seen) = rayon::scope(|scope| {
+                let mut background = Background::new(scope, &work, (value, open.clone()));
+                let tree = cover_tree(
+                    problem,
+                    CoverGoal::MaxSites(p),
+                    value,
+                    problem.max_coverable(),
+                    TREE_WORK,
+                    Stop::new(deadline, &control),
+                    Some(&mut background),
+                );
+                (tree, background.seen)
+            });
+            polished = seen;
             iterations += tree.nodes + tree.iterations;
             timed_out |= tree.stopped;
             if let Some((v, o)) = tree.improved {
@@ -213,17 +229,28 @@ fn solve_max(
 
     let (open, _) = if greedy_value < bound - 1e-9 * bound.abs().max(1.0) && !timed_out {
         let params = SearchParams::scaled(cov, options.seed, Stop::new(deadline, &control));
-        let results: Vec<(f64, Vec<u32>, u64, bool)> = (0..params.chains)
+        // Chains start from the best plan, the other start and the distinct local optima the
+        // branch and bound's polish met (different basins lead to different optima): one chain a
+        // start, at most FINAL_WORK chains' worth of iterations in all.
+        let mut starts: Vec<&Vec<u32>> = vec![&greedy_open];
+        starts.extend(other_start.iter());
+        for o in &polished {
+            if starts.len() < MAX_STARTS && !starts.contains(&o) {
+                starts.push(o);
+            }
+        }
+        let n_chains = params.chains.max(starts.len());
+        let mut params = params;
+        params.iterations = (params.iterations * n_chains.min(FINAL_WORK) / n_chains).max(1);
+        let results: Vec<(f64, Vec<u32>, u64, bool)> = (0..n_chains)
             .into_par_iter()
             .map(|k| {
+                let start = starts[k % starts.len()];
                 max_chain(
                     problem,
                     &by_village,
                     &candidates,
-                    match &other_start {
-                        Some(o) if k % 2 == 1 => o,
-                        _ => &greedy_open,
-                    },
+                    start,
                     limit,
                     bound,
                     &params,
@@ -335,13 +362,15 @@ fn swap_fits(st: &CoverState<'_, '_>, limit: CoverLimit, t: usize) -> bool {
 ///
 /// A swap's gain is `gain[t] − loss[s] + extra(t, s)`, where `extra(t, s)` is the weight of the
 /// villages only `s` covers that `t` covers too (the fast interchange of Resende & Werneck 2004
-/// for the p-median, here for coverage). For each open `s`, `extra` is accumulated over the few
-/// sites near its lone-covered villages; every other `t` has `extra = 0`, so the best of those is
-/// the first in gain order that fits.
+/// for the p-median, here for coverage). For each open `s`, `extra` is kept as a short list over
+/// the sites near its lone-covered villages; every other `t` has `extra = 0`, so the best of
+/// those is the first in gain order that fits. A move changes the lone-covered villages only of
+/// the open sites that share a village with the two swapped sites, so only their lists are
+/// rebuilt; the others are kept from move to move.
 ///
 /// # Complexity
-/// Per move O(m log m + Σ_{s open} Σ_{v ∈ s, covered once} deg(v)), against O(p · (m + Σ deg))
-/// for evaluating each swap by closing and reopening.
+/// Per move O(m + Σ_{s open} |extra list of s| + Σ_{s rebuilt} Σ_{v ∈ s} deg(v)), against
+/// O(p · (m + Σ deg)) for evaluating each swap by closing and reopening.
 fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverLimit, stop: &Stop<'_>) -> u64 {
     let tol = 1e-9 * st.covered.abs().max(1.0);
     let m = st.open.len();
@@ -352,12 +381,59 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
     let mut extra = vec![0.0f64; m];
     let mut touched = vec![false; m];
     let mut near: Vec<usize> = Vec::new();
+    // Per open candidate site, its `extra` list (site, weight) in the order first met.
+    let mut lists: Vec<Vec<(u32, f64)>> = vec![Vec::new(); m];
+    let mut stale = vec![false; m];
+    let mut changed: Vec<usize> = candidates.iter().copied().filter(|&s| st.open[s]).collect();
     let mut moves = 0u64;
     loop {
         if moves > 0 && stop.reached() {
             return moves;
         }
-        fill(st, candidates, limit, &[], usize::MAX);
+        changed.extend(fill(st, candidates, limit, &[], usize::MAX));
+        // Lists to rebuild: the open sites sharing a village with a site opened or closed.
+        for &c in &changed {
+            for &v in st.p.coverage.villages_of(c) {
+                for &u in st.by_village.villages_of(v as usize) {
+                    stale[u as usize] = true;
+                }
+            }
+        }
+        for &c in &changed {
+            stale[c] = true;
+        }
+        changed.clear();
+        for &s in candidates {
+            if !stale[s] {
+                continue;
+            }
+            stale[s] = false;
+            lists[s].clear();
+            if !st.open[s] {
+                continue;
+            }
+            for &v in st.p.coverage.villages_of(s) {
+                if st.count[v as usize] != 1 {
+                    continue;
+                }
+                let w = st.p.weights[v as usize];
+                for &t in st.by_village.villages_of(v as usize) {
+                    let t = t as usize;
+                    if !touched[t] {
+                        touched[t] = true;
+                        near.push(t);
+                    }
+                    extra[t] += w;
+                }
+            }
+            lists[s].extend(near.iter().map(|&t| (t as u32, extra[t])));
+            for &t in &near {
+                touched[t] = false;
+                extra[t] = 0.0;
+            }
+            near.clear();
+        }
+        stale.iter_mut().for_each(|x| *x = false);
         // The sites worth opening with the highest gains, highest first (ties to the lower index):
         // the best site without `extra` for a given `s` is usually among them; when it is not, all
         // the sites worth opening are scanned.
@@ -382,31 +458,17 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
             if by_gain.first().is_none_or(|&t| gain[t] <= best.map_or(tol, |b| b.0 + tol)) {
                 break;
             }
-            for &v in st.p.coverage.villages_of(s) {
-                if st.count[v as usize] != 1 {
-                    continue;
-                }
-                let w = st.p.weights[v as usize];
-                for &t in st.by_village.villages_of(v as usize) {
-                    let t = t as usize;
-                    // A site that covers nothing new cannot gain from a swap: its `extra` is at most `lost`.
-                    if gain[t] > tol {
-                        if !touched[t] {
-                            touched[t] = true;
-                            near.push(t);
-                        }
-                        extra[t] += w;
-                    }
-                }
-            }
             let mut consider = |t: usize, delta: f64| {
                 if delta > tol && best.is_none_or(|(d, _, _)| delta > d) && swap_fits_after(st, limit, s, t) {
                     best = Some((delta, s, t));
                 }
             };
-            for &t in &near {
-                if is_candidate[t] {
-                    consider(t, st.gain[t] - lost + extra[t]);
+            // A site that covers nothing new cannot gain from a swap: its `extra` is at most `lost`.
+            for &(t, e) in &lists[s] {
+                let t = t as usize;
+                touched[t] = true;
+                if gain[t] > tol && is_candidate[t] {
+                    consider(t, gain[t] - lost + e);
                 }
             }
             let free = |&&t: &&usize| !touched[t] && swap_fits_after(st, limit, s, t);
@@ -416,18 +478,17 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
                 Some(rest.fold(first, |b, t| if higher(*t, *b) { t } else { b }))
             });
             if let Some(&t) = top {
-                consider(t, st.gain[t] - lost);
+                consider(t, gain[t] - lost);
             }
-            for &t in &near {
-                touched[t] = false;
-                extra[t] = 0.0;
+            for &(t, _) in &lists[s] {
+                touched[t as usize] = false;
             }
-            near.clear();
         }
         match best {
             Some((_, s, t)) => {
                 st.close_site(s, true);
                 st.open_site(t, true);
+                changed.extend([s, t]);
                 moves += 1;
             }
             None => return moves,
@@ -437,6 +498,148 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
 
 /// How many of the highest-gain sites [`swap_descent`] keeps in order.
 const TOP_GAINS: usize = 8;
+
+/// How many of the first polished completions of the branch and bound [`merged_optimum`]
+/// merges with the swap descent's plan.
+const MERGE_POOL: usize = 4;
+
+/// Most starts of the final local search.
+const MAX_STARTS: usize = 16;
+
+/// Most iterations of the final local search in all, in chains' worth of [`SearchParams::scaled`].
+const FINAL_WORK: usize = 12;
+
+/// Subgradient work (pair visits) of the branch and bound on the merged sites.
+const MERGE_WORK: f64 = 2.0e7;
+
+/// The best plan of at most `p` sites among the sites of `plans`, if it covers more than `lower`:
+/// solution merging (in the manner of Blum et al. 2016, "Construct, merge, solve & adapt").
+///
+/// Local optima of a good search share most of their sites and differ where the choice is close;
+/// the union of a few of them is a small problem that holds better plans than each, and the
+/// branch and bound, with a capped work, solves it (usually to optimality: on a 1,000 × 1,000
+/// instance with p = 50, five plans give about 100 sites and the restricted optimum is the
+/// optimum). The result is a feasible plan of the whole problem whatever the restriction.
+fn merged_optimum(
+    problem: &CoverProblem<'_>,
+    plans: &[Vec<u32>],
+    p: usize,
+    lower: f64,
+    stop: &Stop<'_>,
+) -> Option<(f64, Vec<u32>)> {
+    let mut sub = problem.clone();
+    let mut kept = vec![false; sub.allowed.len()];
+    for &s in plans.iter().flatten() {
+        kept[s as usize] = true;
+    }
+    for (a, k) in sub.allowed.iter_mut().zip(kept) {
+        *a &= k;
+    }
+    let tree = cover_tree(&sub, CoverGoal::MaxSites(p), lower, problem.max_coverable(), MERGE_WORK, *stop, None);
+    tree.improved.filter(|(v, _)| *v > lower)
+}
+
+/// Work the branch and bound hands to the background.
+enum Task {
+    /// Swap descent from a plan.
+    Polish(Vec<u32>),
+    /// [`merged_optimum`] of plans, to beat a value.
+    Merge(Vec<Vec<u32>>, f64),
+}
+
+/// One task: taken by whichever thread gets to it first, the pool's or the waiting one.
+struct Job {
+    task: Mutex<Option<Task>>,
+    result: OnceLock<Option<(f64, Vec<u32>)>>,
+}
+
+impl Job {
+    /// Run the task unless another thread has taken it.
+    fn run(&self, work: &(dyn Fn(Task) -> Option<(f64, Vec<u32>)> + Sync)) {
+        let task = self.task.lock().map(|mut t| t.take()).unwrap_or_else(|e| e.into_inner().take());
+        if let Some(task) = task {
+            let _ = self.result.set(work(task));
+        }
+    }
+}
+
+/// The [`Polisher`] of maximal coverage: polishes and merges run as tasks of a rayon scope while
+/// the branch and bound goes on, and their results are taken at the tree's collection points.
+///
+/// A polish submitted at one collection point is due at the next; the merge of the descent's plan
+/// and the first [`MERGE_POOL`] polished plans is submitted when they are all in, and is due a
+/// point later. Waiting for a task nobody has started runs it on the waiting thread, so results
+/// and the points where they count are the same at any thread count, one included.
+struct Background<'s, 'scope> {
+    scope: &'s rayon::Scope<'scope>,
+    work: &'scope (dyn Fn(Task) -> Option<(f64, Vec<u32>)> + Sync),
+    /// Submitted tasks not yet collected, with the collection at which each is due.
+    jobs: Vec<(u32, Arc<Job>)>,
+    /// Collections so far.
+    round: u32,
+    /// Plans to merge: the descent's, then polished ones in submission order.
+    pool: Vec<(f64, Vec<u32>)>,
+    merged: bool,
+    /// Every polished plan collected.
+    seen: Vec<Vec<u32>>,
+}
+
+impl<'s, 'scope> Background<'s, 'scope> {
+    fn new(
+        scope: &'s rayon::Scope<'scope>,
+        work: &'scope (dyn Fn(Task) -> Option<(f64, Vec<u32>)> + Sync),
+        start: (f64, Vec<u32>),
+    ) -> Self {
+        Background { scope, work, jobs: Vec::new(), round: 0, pool: vec![start], merged: false, seen: Vec::new() }
+    }
+
+    fn spawn(&mut self, task: Task, due: u32) {
+        let job = Arc::new(Job { task: Mutex::new(Some(task)), result: OnceLock::new() });
+        let (theirs, work) = (job.clone(), self.work);
+        self.scope.spawn(move |_| theirs.run(work));
+        self.jobs.push((due, job));
+    }
+}
+
+impl Polisher for Background<'_, '_> {
+    fn submit(&mut self, sites: Vec<u32>) {
+        self.spawn(Task::Polish(sites), self.round + 1);
+    }
+
+    fn collect(&mut self, all: bool) -> Option<(f64, Vec<u32>)> {
+        let mut best: Option<(f64, Vec<u32>)> = None;
+        let round = self.round;
+        let mut k = 0;
+        while k < self.jobs.len() {
+            if !all && self.jobs[k].0 > round {
+                k += 1;
+                continue;
+            }
+            let (_, job) = self.jobs.remove(k);
+            job.run(self.work);
+            while job.result.get().is_none() {
+                std::thread::yield_now();
+            }
+            let Some(Some(found)) = job.result.get().cloned() else { continue };
+            self.seen.push(found.1.clone());
+            let polished = self.pool.len() <= MERGE_POOL && !self.merged;
+            if polished {
+                self.pool.push(found.clone());
+            }
+            if best.as_ref().is_none_or(|b| found.0 > b.0) {
+                best = Some(found);
+            }
+        }
+        if !self.merged && self.pool.len() > MERGE_POOL {
+            self.merged = true;
+            let lower = self.pool.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+            let plans = std::mem::take(&mut self.pool).into_iter().map(|(_, o)| o).collect();
+            self.spawn(Task::Merge(plans, lower), round + 2);
+        }
+        self.round += 1;
+        best
+    }
+}
 
 /// Whether opening `t` in place of the open site `s` stays within the limit.
 fn swap_fits_after(st: &CoverState<'_, '_>, limit: CoverLimit, s: usize, t: usize) -> bool {
@@ -888,5 +1091,95 @@ mod tests {
             }
         }
         assert!(engaged >= 10, "the presolve engaged on {engaged} of 40 instances only");
+    }
+
+    /// The merged optimum is the best plan of at most p sites among the plans' sites, found by
+    /// enumerating the subsets of their union; nothing is returned when it does not beat `lower`.
+    #[test]
+    fn merged_optimum_is_the_best_plan_on_the_union() {
+        for seed in 0..30u64 {
+            let n = 14;
+            let (m, w, _) = random_instance(seed, n);
+            let cov = Coverage::from_matrix(&m, n, n, 1300.0).unwrap();
+            let mut p = CoverProblem::unit(&cov);
+            p.weights = w;
+            let fixed = (seed % 3 == 0).then_some(2u32);
+            p.fixed = fixed.into_iter().collect();
+            p.allowed[7] = false;
+            let k = 3;
+            let plans: Vec<Vec<u32>> = (0..3u32)
+                .map(|j| {
+                    let mut o: Vec<u32> = (0..k as u32).map(|i| (seed as u32 * 5 + j * 4 + i * 3) % n as u32).collect();
+                    o.extend(fixed);
+                    o.sort_unstable();
+                    o.dedup();
+                    o
+                })
+                .collect();
+            let union: Vec<usize> = (0..n).filter(|&s| plans.iter().flatten().any(|&t| t as usize == s)).collect();
+            let mut best = 0.0f64;
+            for mask in 0u32..(1 << union.len()) {
+                let sites: Vec<u32> =
+                    (0..union.len()).filter(|i| mask & (1 << i) != 0).map(|i| union[i] as u32).collect();
+                let ok = sites.len() <= k + 1
+                    && fixed.is_none_or(|f| sites.contains(&f))
+                    && sites.iter().all(|&s| p.allowed[s as usize] || Some(s) == fixed);
+                if ok {
+                    best = best.max(value(&p, &sites));
+                }
+            }
+            let lower = plans.iter().map(|o| value(&p, o)).fold(0.0, f64::max);
+            let got = merged_optimum(&p, &plans, k + 1, lower, &Stop::never());
+            match got {
+                Some((v, sites)) => {
+                    assert!((v - best).abs() < 1e-9, "seed {seed}: merged {v}, best on the union {best}");
+                    assert!((value(&p, &sites) - v).abs() < 1e-9);
+                    assert!(sites.len() <= k + 1 && sites.iter().all(|s| union.contains(&(*s as usize))));
+                    assert!(fixed.is_none_or(|f| sites.contains(&f)) && !sites.contains(&7));
+                }
+                None => assert!(best <= lower + 1e-9, "seed {seed}: the union holds {best} > {lower}"),
+            }
+        }
+    }
+
+    /// The background polisher gives the same results at the same collection points on one
+    /// thread and on two, with the merge submitted once the pool is full and due a point later.
+    #[test]
+    fn background_results_do_not_depend_on_threads() {
+        let work = |task: Task| match task {
+            Task::Polish(mut sites) => {
+                let v = sites.iter().map(|&s| s as f64).sum::<f64>();
+                sites.push(99);
+                Some((v, sites))
+            }
+            Task::Merge(plans, lower) => Some((lower + 1000.0, plans.concat())),
+        };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                rayon::scope(|scope| {
+                    let mut bg = Background::new(scope, &work, (5.0, vec![5]));
+                    let mut log = Vec::new();
+                    for k in 0..8u32 {
+                        bg.submit(vec![k, 2 * k]);
+                        log.push(bg.collect(false));
+                    }
+                    log.push(bg.collect(true));
+                    (log, bg.seen)
+                })
+            })
+        };
+        let (one, seen) = run(1);
+        assert_eq!((one.clone(), seen.clone()), run(2));
+        // A polish is due one point after it is submitted: point k returns plan k − 1.
+        assert_eq!(one[0], None);
+        assert_eq!(one[1], Some((0.0, vec![0, 0, 99])));
+        assert_eq!(one[3], Some((6.0, vec![2, 4, 99])));
+        // The pool (start + MERGE_POOL polishes) fills at point MERGE_POOL; the merge is due two
+        // points later and beats every plan in it.
+        let merged = one[MERGE_POOL + 2].as_ref().unwrap();
+        assert_eq!(merged.0, (3 * (MERGE_POOL - 1)) as f64 + 1000.0);
+        assert_eq!(merged.1[..1], [5]);
+        assert_eq!(seen.len(), 8 + 1, "eight polishes and the merge");
     }
 }
