@@ -223,6 +223,7 @@ fn dominated(lists: &Lists, cross: &Lists, cost: &[f64]) -> Vec<bool> {
 ///
 /// Max coverage minimises the uncovered weight (columns cost 0, at most `slots` open); a
 /// covering target minimises the columns' cost subject to covering `need` of the rows' weight.
+#[derive(Clone)]
 struct Reduced {
     /// Row → columns.
     rows: Lists,
@@ -420,6 +421,8 @@ pub(crate) struct Presolved {
     pub site: Vec<u32>,
     /// Weight still to cover once the fixed sites are open (covering goal).
     pub need: f64,
+    /// The reduced problem in the branch and bound's terms, its columns numbered as its sites.
+    local: Reduced,
 }
 
 impl Presolved {
@@ -438,7 +441,26 @@ impl Presolved {
             CoverGoal::MaxSites(_) => vec![1.0; red.n_cols()],
             CoverGoal::Need(_) => red.cost.clone(),
         };
-        Presolved { coverage, weights: red.weight, costs, site: red.site, need: red.need }
+        let local = Reduced { site: (0..red.n_cols() as u32).collect(), fixed_weight: 0.0, ..red.clone() };
+        Presolved { coverage, weights: red.weight, costs, site: red.site, need: red.need, local }
+    }
+
+    /// [`cover_tree`] on [`Presolved::problem`] for `goal` (`need` or the slots left), without
+    /// reducing it again.
+    pub(crate) fn tree(
+        &self,
+        goal: CoverGoal,
+        incumbent: f64,
+        root_bound: f64,
+        work: f64,
+        stop: Stop<'_>,
+        polish: Option<Polish<'_>>,
+    ) -> TreeOutcome {
+        debug_assert!(match goal {
+            CoverGoal::MaxSites(p) => self.local.slots == Some(p),
+            CoverGoal::Need(n) => self.local.slots.is_none() && (n - self.local.need).abs() <= 1e-9 * n.abs().max(1.0),
+        });
+        search(&self.local, &[], goal, incumbent, root_bound, work, stop, polish)
     }
 
     /// The reduced problem.
@@ -896,9 +918,24 @@ pub(crate) fn cover_tree(
     root_bound: f64,
     work: f64,
     stop: Stop<'_>,
-    mut polish: Option<Polish<'_>>,
+    polish: Option<Polish<'_>>,
 ) -> TreeOutcome {
     let red = Reduced::new(problem, goal);
+    search(&red, &problem.fixed, goal, incumbent, root_bound, work, stop, polish)
+}
+
+/// [`cover_tree`] on a reduced problem; `fixed` are the sites every plan holds.
+#[allow(clippy::too_many_arguments)]
+fn search(
+    red: &Reduced,
+    fixed: &[u32],
+    goal: CoverGoal,
+    incumbent: f64,
+    root_bound: f64,
+    work: f64,
+    stop: Stop<'_>,
+    mut polish: Option<Polish<'_>>,
+) -> TreeOutcome {
     // The caller's terms ↔ the reduced minimisation.
     let free_weight: f64 = red.weight.iter().sum();
     let to_min = |v: f64| match red.slots {
@@ -914,7 +951,7 @@ pub(crate) fn cover_tree(
     let mut improved: Option<Vec<u32>> = None;
     // The plan of a completion (original sites, fixed ones included).
     let sites_of = |open: &[bool]| -> Vec<u32> {
-        let mut sites: Vec<u32> = problem.fixed.clone();
+        let mut sites: Vec<u32> = fixed.to_vec();
         sites.extend((0..red.n_cols()).filter(|&c| open[c]).map(|c| red.site[c]));
         sites.sort_unstable();
         sites.dedup();

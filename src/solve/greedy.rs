@@ -128,7 +128,7 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
     if cov.n_pairs() <= TREE_MAX_PAIRS {
         let pre = Presolved::new(problem, CoverGoal::Need(need));
         if pre.need > 0.0 && pre.coverage.n_pairs() * 5 <= cov.n_pairs() * 4 {
-            let sub = solve_target(&pre.problem(), pre.need, options, start)?;
+            let sub = solve_target(&pre.problem(), pre.need, options, start, Some(&pre))?;
             let open = pre.sites(problem, &sub.open);
             if problem.covered_weight(&open) >= need {
                 let objective = problem.opening_cost(&open);
@@ -138,11 +138,19 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
             }
         }
     }
-    solve_target(problem, need, options, start)
+    solve_target(problem, need, options, start, None)
 }
 
-/// [`target_coverage`] for a weight `need` to cover (checked), the clock started at `start`.
-fn solve_target(problem: &CoverProblem<'_>, need: f64, options: &SolveOptions, start: Instant) -> Result<Solution> {
+/// [`target_coverage`] for a weight `need` to cover (checked), the clock started at `start`;
+/// `pre` is the presolve that gave `problem`, if any (the branch and bound then need not reduce
+/// it again).
+fn solve_target(
+    problem: &CoverProblem<'_>,
+    need: f64,
+    options: &SolveOptions,
+    start: Instant,
+    pre: Option<&Presolved>,
+) -> Result<Solution> {
     let control = Control::current();
     let cov = problem.coverage;
     let w = &problem.weights;
@@ -212,7 +220,10 @@ fn solve_target(problem: &CoverProblem<'_>, need: f64, options: &SolveOptions, s
         }
         tree_tried = true;
         let stop = Stop::new(deadline, &control);
-        let tree = cover_tree(problem, CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None);
+        let tree = match pre {
+            Some(pre) => pre.tree(CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None),
+            None => cover_tree(problem, CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None),
+        };
         *timed_out |= tree.stopped;
         if let Some((c, o)) = tree.improved {
             if c < *objective {

@@ -103,7 +103,7 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
             let pre = Presolved::new(problem, CoverGoal::MaxSites(p));
             if pre.coverage.n_pairs() * 5 <= cov.n_pairs() * 4 && pre.coverage.n_sites() > 0 {
                 let slots = p - problem.fixed.len();
-                let sub = solve_max(&pre.problem(), CoverLimit::Sites(slots), options, start)?;
+                let sub = solve_max(&pre.problem(), CoverLimit::Sites(slots), options, start, Some(&pre))?;
                 let open = pre.sites(problem, &sub.open);
                 let objective = problem.covered_weight(&open);
                 let bound = objective - sub.objective + sub.bound;
@@ -113,15 +113,17 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
             }
         }
     }
-    solve_max(problem, limit, options, start)
+    solve_max(problem, limit, options, start, None)
 }
 
-/// [`max_coverage`] on a checked problem, the clock started at `start`.
+/// [`max_coverage`] on a checked problem, the clock started at `start`; `pre` is the presolve
+/// that gave `problem`, if any (the branch and bound then need not reduce it again).
 fn solve_max(
     problem: &CoverProblem<'_>,
     limit: CoverLimit,
     options: &SolveOptions,
     start: Instant,
+    pre: Option<&Presolved>,
 ) -> Result<Solution> {
     let control = Control::current();
     let fixed = problem.fixed_mask();
@@ -178,15 +180,12 @@ fn solve_max(
             };
             let (tree, seen) = rayon::scope(|scope| {
                 let mut background = Background::new(scope, &work, (value, open.clone()));
-                let tree = cover_tree(
-                    problem,
-                    CoverGoal::MaxSites(p),
-                    value,
-                    problem.max_coverable(),
-                    TREE_WORK,
-                    Stop::new(deadline, &control),
-                    Some(&mut background),
-                );
+                let (goal, root, stop) =
+                    (CoverGoal::MaxSites(p), problem.max_coverable(), Stop::new(deadline, &control));
+                let tree = match pre {
+                    Some(pre) => pre.tree(goal, value, root, TREE_WORK, stop, Some(&mut background)),
+                    None => cover_tree(problem, goal, value, root, TREE_WORK, stop, Some(&mut background)),
+                };
                 (tree, background.seen)
             });
             polished = seen;
