@@ -1009,7 +1009,7 @@ fn search(
             break;
         }
         outcome.nodes += 1;
-        let mut node = Node::new(&red, state);
+        let mut node = Node::new(red, state);
         if node.infeasible() {
             continue;
         }
