@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import statistics
 import time
 
 import numpy as np
@@ -98,17 +99,23 @@ def solvers(time_limit: float):
     return out
 
 
-def fastest_equal(solve, objective):
-    """Smallest time limit (of 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, ... ms) whose answer has the default run's objective.
+def fastest_equal(solve, objective, repeats: int = 10):
+    """Smallest time limit whose every one of ``repeats`` runs has the default run's objective.
 
-    Returns the solution and its measured seconds, or None when no limit below the default run's
-    time reaches it. This is what a user gets by passing that ``time_limit``: the same objective,
-    without the proof.
+    Limits tried: 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 10, 15, 20, 30, 50, 100, 200, 500 ms. Returns a
+    solution, the median seconds of the runs and the limit in ms, or None when no limit reaches it.
+    This is what a user gets by passing that ``time_limit``: the same objective, without the proof.
+    A time-limited run stops at the limit, so its seconds include the limit itself.
     """
-    for ms in (2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 100, 200, 500):
-        sol, t = timed(lambda limit=ms / 1000: solve(limit))
-        if sol.objective == objective:
-            return sol, t, ms
+    for ms in (2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 10, 15, 20, 30, 50, 100, 200, 500):
+        runs = []
+        for _ in range(repeats):
+            sol, t = timed(lambda limit=ms / 1000: solve(limit))
+            if sol.objective != objective:
+                break
+            runs.append(t)
+        else:
+            return sol, statistics.median(runs), ms
     return None
 
 
@@ -143,7 +150,8 @@ def main() -> None:
     quick = fastest_equal(mclp, ours.objective)
     if quick:
         sol, seconds, ms = quick
-        print(row(name, f"villageplan, time_limit={ms} ms", sol.objective, sol.status, seconds, t_ours))
+        tool = f"villageplan, time_limit={ms} ms (10 of 10 runs, median)"
+        print(row(name, tool, sol.objective, sol.status, seconds, t_ours))
     for tool, solver in mip.items():
         (obj, st), t = timed_mip(lambda s=solver: spopt_mclp(costs, weights, radius, p, s))
         print(row(name, tool, obj, st, t, t_ours, quick[1] if quick else None))
@@ -157,7 +165,8 @@ def main() -> None:
     quick = fastest_equal(lscp, ours.objective)
     if quick:
         sol, seconds, ms = quick
-        print(row(name, f"villageplan, time_limit={ms} ms", sol.objective, sol.status, seconds, t_ours))
+        tool = f"villageplan, time_limit={ms} ms (10 of 10 runs, median)"
+        print(row(name, tool, sol.objective, sol.status, seconds, t_ours))
     for tool, solver in mip.items():
         (obj, st), t = timed_mip(lambda s=solver: spopt_lscp(costs, radius, s))
         print(row(name, tool, obj, st, t, t_ours, quick[1] if quick else None))

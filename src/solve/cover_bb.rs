@@ -1100,7 +1100,8 @@ fn search(
         let l = node.evaluate(&best_u);
         node.fix_by_reduced_costs(l, red.cutoff(ub));
         if let Some(open) = node.complete() {
-            offer(&open, (outcome.nodes <= POLISHED_NODES).then_some(true), &mut ub, &mut improved);
+            let polished = outcome.nodes <= POLISHED_NODES && !stop.reached();
+            offer(&open, polished.then_some(true), &mut ub, &mut improved);
         }
         if best >= red.cutoff(ub) {
             continue;

@@ -1,3 +1,4 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -171,6 +172,7 @@ fn solve_max(
             // background; the first few local optima and the descent's are then merged, and the
             // problem restricted to their sites is solved exactly, also in the background.
             let work = |task: Task| match task {
+                _ if stop.reached() => None,
                 Task::Polish(sites) => {
                     let mut st = CoverState::new(problem, &by_village, &sites);
                     swap_descent(&mut st, &candidates, limit, &stop);
@@ -502,6 +504,10 @@ const TOP_GAINS: usize = 8;
 /// merges with the swap descent's plan.
 const MERGE_POOL: usize = 4;
 
+/// Collection points after its submission at which a polish, and the merge, are due.
+const POLISH_DUE: u32 = 1;
+const MERGE_DUE: u32 = 2;
+
 /// Most starts of the final local search.
 const MAX_STARTS: usize = 16;
 
@@ -546,94 +552,156 @@ enum Task {
     Merge(Vec<Vec<u32>>, f64),
 }
 
+/// A plan's covered weight and its sites.
+type Plan = (f64, Vec<u32>);
+
+/// The work of a task: a plan, if it found one.
+type Work<'scope> = &'scope (dyn Fn(Task) -> Option<Plan> + Sync);
+
 /// One task: taken by whichever thread gets to it first, the pool's or the waiting one.
 struct Job {
     task: Mutex<Option<Task>>,
     result: OnceLock<Option<(f64, Vec<u32>)>>,
+    /// The merge this task's plan goes into, and its place there.
+    feeds: Option<(Arc<Merge>, usize)>,
 }
 
 impl Job {
-    /// Run the task unless another thread has taken it.
-    fn run(&self, work: &(dyn Fn(Task) -> Option<(f64, Vec<u32>)> + Sync)) {
+    fn new(task: Option<Task>, feeds: Option<(Arc<Merge>, usize)>) -> Arc<Self> {
+        Arc::new(Job { task: Mutex::new(task), result: OnceLock::new(), feeds })
+    }
+
+    /// Run the task unless another thread has taken it (or it is a merge still waiting for its
+    /// plans).
+    fn run<'scope>(&self, work: Work<'scope>, scope: &rayon::Scope<'scope>) {
         let task = self.task.lock().map(|mut t| t.take()).unwrap_or_else(|e| e.into_inner().take());
         if let Some(task) = task {
-            let _ = self.result.set(work(task));
+            let found = work(task);
+            if let Some((merge, place)) = &self.feeds {
+                merge.deliver(*place, found.clone(), work, scope);
+            }
+            let _ = self.result.set(found);
         }
+    }
+}
+
+/// The merge of the descent's plan and the first [`MERGE_POOL`] polished ones: its task is set,
+/// and spawned, by whichever thread delivers the last plan.
+struct Merge {
+    job: Arc<Job>,
+    plans: Mutex<Vec<Option<Plan>>>,
+    left: AtomicUsize,
+}
+
+impl Merge {
+    fn deliver<'scope>(
+        &self,
+        place: usize,
+        found: Option<(f64, Vec<u32>)>,
+        work: Work<'scope>,
+        scope: &rayon::Scope<'scope>,
+    ) {
+        let plans = {
+            let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+            plans[place] = found;
+            if self.left.fetch_sub(1, Ordering::AcqRel) != 1 {
+                return;
+            }
+            std::mem::take(&mut *plans)
+        };
+        let lower = plans.iter().flatten().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+        let plans = plans.into_iter().flatten().map(|p| p.1).collect();
+        *self.job.task.lock().unwrap_or_else(|e| e.into_inner()) = Some(Task::Merge(plans, lower));
+        let job = self.job.clone();
+        scope.spawn(move |scope| job.run(work, scope));
     }
 }
 
 /// The [`Polisher`] of maximal coverage: polishes and merges run as tasks of a rayon scope while
 /// the branch and bound goes on, and their results are taken at the tree's collection points.
 ///
-/// A polish submitted at one collection point is due at the next; the merge of the descent's plan
-/// and the first [`MERGE_POOL`] polished plans is submitted when they are all in, and is due a
-/// point later. Waiting for a task nobody has started runs it on the waiting thread, so results
-/// and the points where they count are the same at any thread count, one included.
+/// A polish submitted at one collection point is due [`POLISH_DUE`] points later. The merge of
+/// the descent's plan and the first [`MERGE_POOL`] polished plans starts as soon as they are all
+/// in, whichever thread finishes the last, and is due [`MERGE_DUE`] points after the last of them.
+/// Waiting for a task nobody has started runs it on the waiting thread, which also takes on other
+/// unstarted tasks meanwhile, so results and the points where they count are the same at any
+/// thread count, one included.
 struct Background<'s, 'scope> {
     scope: &'s rayon::Scope<'scope>,
-    work: &'scope (dyn Fn(Task) -> Option<(f64, Vec<u32>)> + Sync),
+    work: Work<'scope>,
     /// Submitted tasks not yet collected, with the collection at which each is due.
     jobs: Vec<(u32, Arc<Job>)>,
     /// Collections so far.
     round: u32,
-    /// Plans to merge: the descent's, then polished ones in submission order.
-    pool: Vec<(f64, Vec<u32>)>,
-    merged: bool,
-    /// Every polished plan collected.
+    /// The merge, until its last plan is submitted.
+    merge: Option<Arc<Merge>>,
+    /// Polishes submitted.
+    submitted: usize,
+    /// Every plan collected.
     seen: Vec<Vec<u32>>,
 }
 
 impl<'s, 'scope> Background<'s, 'scope> {
-    fn new(
-        scope: &'s rayon::Scope<'scope>,
-        work: &'scope (dyn Fn(Task) -> Option<(f64, Vec<u32>)> + Sync),
-        start: (f64, Vec<u32>),
-    ) -> Self {
-        Background { scope, work, jobs: Vec::new(), round: 0, pool: vec![start], merged: false, seen: Vec::new() }
-    }
-
-    fn spawn(&mut self, task: Task, due: u32) {
-        let job = Arc::new(Job { task: Mutex::new(Some(task)), result: OnceLock::new() });
-        let (theirs, work) = (job.clone(), self.work);
-        self.scope.spawn(move |_| theirs.run(work));
-        self.jobs.push((due, job));
+    fn new(scope: &'s rayon::Scope<'scope>, work: Work<'scope>, start: (f64, Vec<u32>)) -> Self {
+        let mut plans = vec![None; MERGE_POOL + 1];
+        plans[0] = Some(start);
+        let merge = Merge { job: Job::new(None, None), plans: Mutex::new(plans), left: AtomicUsize::new(MERGE_POOL) };
+        Background {
+            scope,
+            work,
+            jobs: Vec::new(),
+            round: 0,
+            merge: Some(Arc::new(merge)),
+            submitted: 0,
+            seen: Vec::new(),
+        }
     }
 }
 
 impl Polisher for Background<'_, '_> {
     fn submit(&mut self, sites: Vec<u32>) {
-        self.spawn(Task::Polish(sites), self.round + 1);
+        self.submitted += 1;
+        let feeds = self.merge.as_ref().map(|m| (m.clone(), self.submitted));
+        let job = Job::new(Some(Task::Polish(sites)), feeds);
+        let (theirs, work) = (job.clone(), self.work);
+        self.scope.spawn(move |scope| theirs.run(work, scope));
+        let due = self.round + POLISH_DUE;
+        self.jobs.push((due, job));
+        if self.submitted == MERGE_POOL {
+            if let Some(merge) = self.merge.take() {
+                self.jobs.push((due + MERGE_DUE, merge.job.clone()));
+            }
+        }
     }
 
     fn collect(&mut self, all: bool) -> Option<(f64, Vec<u32>)> {
         let mut best: Option<(f64, Vec<u32>)> = None;
-        let round = self.round;
         let mut k = 0;
         while k < self.jobs.len() {
-            if !all && self.jobs[k].0 > round {
+            if !all && self.jobs[k].0 > self.round {
                 k += 1;
                 continue;
             }
             let (_, job) = self.jobs.remove(k);
-            job.run(self.work);
+            // Run it, or while another thread does (or a merge waits for its plans), take on the
+            // tasks nobody has started.
             while job.result.get().is_none() {
-                std::thread::yield_now();
+                job.run(self.work, self.scope);
+                for (_, other) in &self.jobs {
+                    if job.result.get().is_some() {
+                        break;
+                    }
+                    other.run(self.work, self.scope);
+                }
+                if job.result.get().is_none() {
+                    std::thread::yield_now();
+                }
             }
             let Some(Some(found)) = job.result.get().cloned() else { continue };
             self.seen.push(found.1.clone());
-            let polished = self.pool.len() <= MERGE_POOL && !self.merged;
-            if polished {
-                self.pool.push(found.clone());
-            }
             if best.as_ref().is_none_or(|b| found.0 > b.0) {
                 best = Some(found);
             }
-        }
-        if !self.merged && self.pool.len() > MERGE_POOL {
-            self.merged = true;
-            let lower = self.pool.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
-            let plans = std::mem::take(&mut self.pool).into_iter().map(|(_, o)| o).collect();
-            self.spawn(Task::Merge(plans, lower), round + 2);
         }
         self.round += 1;
         best
