@@ -46,7 +46,7 @@ pub(crate) const ROOT_GAP_LIMIT: f64 = 0.01;
 
 /// Root iterations whose completion is polished (early and often, for the caller's solution
 /// merging), and how many nodes' final completions are.
-const POLISH_AT: [usize; 9] = [0, 5, 10, 15, 20, 30, 50, 150, 300];
+const POLISH_AT: [usize; 7] = [0, 5, 10, 15, 50, 150, 300];
 const POLISHED_NODES: u64 = 20;
 
 /// Which covering question the branch and bound answers.
