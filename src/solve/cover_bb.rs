@@ -49,6 +49,10 @@ pub(crate) const ROOT_GAP_LIMIT: f64 = 0.01;
 const POLISH_AT: [usize; 7] = [0, 5, 10, 15, 50, 150, 300];
 const POLISHED_NODES: u64 = 20;
 
+/// Most rounds of dominance reductions (a presolved problem is not reduced again, so they go on
+/// until little is left to remove).
+const DOMINANCE_ROUNDS: usize = 6;
+
 /// Which covering question the branch and bound answers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum CoverGoal {
@@ -297,9 +301,10 @@ impl Reduced {
         red
     }
 
-    /// Remove dominated columns (and, when every row must be covered, dominated rows).
+    /// Remove dominated columns (and, when every row must be covered, dominated rows), round after
+    /// round (each removal can expose more), at most [`DOMINANCE_ROUNDS`] rounds.
     fn drop_dominated(&mut self) {
-        for _ in 0..3 {
+        for _ in 0..DOMINANCE_ROUNDS {
             let cols_out = dominated(&self.cols, &self.rows, &self.cost);
             let rows_out = if self.full { self.supersets() } else { vec![false; self.rows.len()] };
             if !cols_out.iter().any(|&d| d) && !rows_out.iter().any(|&d| d) {
