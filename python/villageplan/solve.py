@@ -160,6 +160,14 @@ def max_coverage(
         "exact"``).
     ImportError
         With ``exact`` when HiGHS is not installed (``pip install villageplan[exact]``).
+
+    Notes
+    -----
+    With ``p``: a presolve, a greedy and a swap descent, then a Lagrangian branch and bound that
+    often proves the plan optimal. Meanwhile a second thread polishes its first completions and
+    solves the problem restricted to the sites of those local optima exactly, which usually finds
+    the optimum within milliseconds, so a short ``time_limit`` already returns it (unproven,
+    status ``"time_limit"``). The result is the same at any thread count.
     """
     args: dict[str, Any] = {
         "radius": float(radius),
