@@ -576,12 +576,27 @@ impl Job {
     fn run<'scope>(&self, work: Work<'scope>, scope: &rayon::Scope<'scope>) {
         let task = self.task.lock().map(|mut t| t.take()).unwrap_or_else(|e| e.into_inner().take());
         if let Some(task) = task {
-            let found = work(task);
-            if let Some((merge, place)) = &self.feeds {
-                merge.deliver(*place, found.clone(), work, scope);
-            }
-            let _ = self.result.set(found);
+            let mut finish = Finish { job: self, work, scope, found: None };
+            finish.found = work(task);
         }
+    }
+}
+
+/// Publishes a task's result, and feeds its merge, when the task ends, even by a panic (as
+/// nothing), so that no thread waits for it forever; the scope then passes the panic on.
+struct Finish<'j, 's, 'scope> {
+    job: &'j Job,
+    work: Work<'scope>,
+    scope: &'s rayon::Scope<'scope>,
+    found: Option<Plan>,
+}
+
+impl Drop for Finish<'_, '_, '_> {
+    fn drop(&mut self) {
+        if let Some((merge, place)) = &self.job.feeds {
+            merge.deliver(*place, self.found.clone(), self.work, self.scope);
+        }
+        let _ = self.job.result.set(self.found.take());
     }
 }
 
@@ -1248,5 +1263,34 @@ mod tests {
         assert_eq!(merged.0, (3 * (MERGE_POOL - 1)) as f64 + 1000.0);
         assert_eq!(merged.1[..1], [5]);
         assert_eq!(seen.len(), 8 + 1, "eight polishes and the merge");
+    }
+
+    /// A task that panics publishes nothing and still feeds the merge, so nobody waits for it
+    /// forever; the scope passes the panic on, on one thread and on two.
+    #[test]
+    fn a_panicking_task_does_not_hang_the_background() {
+        let work = |task: Task| match task {
+            Task::Polish(sites) if sites == [2] => panic!("polish failed"),
+            Task::Polish(sites) => Some((1.0, sites)),
+            Task::Merge(plans, lower) => Some((lower + 1.0, plans.concat())),
+        };
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pool.install(|| {
+                    rayon::scope(|scope| {
+                        let mut bg = Background::new(scope, &work, (0.0, vec![0]));
+                        for k in 0..MERGE_POOL as u32 + 2 {
+                            bg.submit(vec![k]);
+                            // Time for the other thread, if any, to take the task first.
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            let _ = bg.collect(false);
+                        }
+                        bg.collect(true)
+                    })
+                })
+            }));
+            assert!(out.is_err(), "the panic reaches the caller on {threads} thread(s)");
+        }
     }
 }
