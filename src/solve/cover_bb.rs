@@ -426,7 +426,8 @@ pub(crate) struct Presolved {
     pub site: Vec<u32>,
     /// Weight still to cover once the fixed sites are open (covering goal).
     pub need: f64,
-    /// The reduced problem in the branch and bound's terms, its columns numbered as its sites.
+    /// The reduced problem in the branch and bound's terms, its columns numbered as its sites
+    /// (what reducing [`Presolved::problem`] again would give, without the work).
     local: Reduced,
 }
 
@@ -448,24 +449,6 @@ impl Presolved {
         };
         let local = Reduced { site: (0..red.n_cols() as u32).collect(), fixed_weight: 0.0, ..red.clone() };
         Presolved { coverage, weights: red.weight, costs, site: red.site, need: red.need, local }
-    }
-
-    /// [`cover_tree`] on [`Presolved::problem`] for `goal` (`need` or the slots left), without
-    /// reducing it again.
-    pub(crate) fn tree(
-        &self,
-        goal: CoverGoal,
-        incumbent: f64,
-        root_bound: f64,
-        work: f64,
-        stop: Stop<'_>,
-        polish: Option<Polish<'_>>,
-    ) -> TreeOutcome {
-        debug_assert!(match goal {
-            CoverGoal::MaxSites(p) => self.local.slots == Some(p),
-            CoverGoal::Need(n) => self.local.slots.is_none() && (n - self.local.need).abs() <= 1e-9 * n.abs().max(1.0),
-        });
-        search(&self.local, &[], goal, incumbent, root_bound, work, stop, polish)
     }
 
     /// The reduced problem.
@@ -909,31 +892,19 @@ impl<'r> Node<'r> {
 ///
 /// `incumbent` is the value of a known solution in the caller's terms (covered weight for
 /// [`CoverGoal::MaxSites`], cost of the non-fixed sites for [`CoverGoal::Need`]); only strictly
-/// better solutions are returned. `work` caps the subgradient work (in covered pairs visited) so
-/// the search is deterministic; `stop` ends it early (time limit or cancellation).
+/// better solutions are returned. `pre`, when `problem` is [`Presolved::problem`], hands over the
+/// presolve's reduction so that it is not computed again. `work` caps the subgradient work (in
+/// covered pairs visited) so the search is deterministic; `stop` ends it early (time limit or
+/// cancellation).
 ///
 /// # Complexity
 /// Reductions O(K · d) for K covered pairs and d the largest number of sites per village; each
 /// subgradient iteration O(K + m log m); the number of nodes is exponential in the worst case,
 /// which the work cap bounds.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn cover_tree(
     problem: &CoverProblem<'_>,
-    goal: CoverGoal,
-    incumbent: f64,
-    root_bound: f64,
-    work: f64,
-    stop: Stop<'_>,
-    polish: Option<Polish<'_>>,
-) -> TreeOutcome {
-    let red = Reduced::new(problem, goal);
-    search(&red, &problem.fixed, goal, incumbent, root_bound, work, stop, polish)
-}
-
-/// [`cover_tree`] on a reduced problem; `fixed` are the sites every plan holds.
-#[allow(clippy::too_many_arguments)]
-fn search(
-    red: &Reduced,
-    fixed: &[u32],
+    pre: Option<&Presolved>,
     goal: CoverGoal,
     incumbent: f64,
     root_bound: f64,
@@ -941,6 +912,22 @@ fn search(
     stop: Stop<'_>,
     mut polish: Option<Polish<'_>>,
 ) -> TreeOutcome {
+    let own;
+    let red = match pre {
+        Some(pre) => {
+            debug_assert!(problem.fixed.is_empty() && pre.local.n_cols() == problem.coverage.n_sites());
+            debug_assert!(match goal {
+                CoverGoal::MaxSites(p) => pre.local.slots == Some(p),
+                CoverGoal::Need(n) =>
+                    pre.local.slots.is_none() && (n - pre.local.need).abs() <= 1e-9 * n.abs().max(1.0),
+            });
+            &pre.local
+        }
+        None => {
+            own = Reduced::new(problem, goal);
+            &own
+        }
+    };
     // The caller's terms ↔ the reduced minimisation.
     let free_weight: f64 = red.weight.iter().sum();
     let to_min = |v: f64| match red.slots {
@@ -956,7 +943,7 @@ fn search(
     let mut improved: Option<Vec<u32>> = None;
     // The plan of a completion (original sites, fixed ones included).
     let sites_of = |open: &[bool]| -> Vec<u32> {
-        let mut sites: Vec<u32> = fixed.to_vec();
+        let mut sites: Vec<u32> = problem.fixed.clone();
         sites.extend((0..red.n_cols()).filter(|&c| open[c]).map(|c| red.site[c]));
         sites.sort_unstable();
         sites.dedup();
@@ -1267,7 +1254,7 @@ mod tests {
                         ),
                         (opt, opt),
                     ] {
-                        let out = cover_tree(&p, goal, incumbent, root, f64::INFINITY, Stop::never(), None);
+                        let out = cover_tree(&p, None, goal, incumbent, root, f64::INFINITY, Stop::never(), None);
                         assert!(out.proven);
                         finished += 1;
                         let best = match &out.improved {
@@ -1306,7 +1293,7 @@ mod tests {
                         CoverGoal::MaxSites(_) => total,
                         CoverGoal::Need(_) => 0.0,
                     };
-                    let out = cover_tree(&p, goal, weak, trivial, 1.0, Stop::never(), None);
+                    let out = cover_tree(&p, None, goal, weak, trivial, 1.0, Stop::never(), None);
                     let best = out.improved.as_ref().map_or(weak, |i| i.0);
                     if out.proven {
                         assert!((best - opt).abs() < 1e-6, "{goal:?}: proven {best} vs optimum {opt}");
@@ -1368,7 +1355,7 @@ mod tests {
         let red = Reduced::new(&p, CoverGoal::MaxSites(1));
         assert_eq!(red.site, vec![1, 2]);
         assert_eq!(red.weight, vec![3.0, 7.0]);
-        let out = cover_tree(&p, CoverGoal::MaxSites(1), 0.0, 10.0, f64::INFINITY, Stop::never(), None);
+        let out = cover_tree(&p, None, CoverGoal::MaxSites(1), 0.0, 10.0, f64::INFINITY, Stop::never(), None);
         assert_eq!(out.improved.map(|i| i.1), Some(vec![2]));
         assert!(out.proven);
         assert_eq!(out.bound, 7.0);

@@ -220,10 +220,7 @@ fn solve_target(
         }
         tree_tried = true;
         let stop = Stop::new(deadline, &control);
-        let tree = match pre {
-            Some(pre) => pre.tree(CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None),
-            None => cover_tree(problem, CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None),
-        };
+        let tree = cover_tree(problem, pre, CoverGoal::Need(need), *objective, *bound, TREE_WORK, stop, None);
         *timed_out |= tree.stopped;
         if let Some((c, o)) = tree.improved {
             if c < *objective {

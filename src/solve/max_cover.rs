@@ -184,10 +184,7 @@ fn solve_max(
                 let mut background = Background::new(scope, &work, (value, open.clone()));
                 let (goal, root, stop) =
                     (CoverGoal::MaxSites(p), problem.max_coverable(), Stop::new(deadline, &control));
-                let tree = match pre {
-                    Some(pre) => pre.tree(goal, value, root, TREE_WORK, stop, Some(&mut background)),
-                    None => cover_tree(problem, goal, value, root, TREE_WORK, stop, Some(&mut background)),
-                };
+                let tree = cover_tree(problem, pre, goal, value, root, TREE_WORK, stop, Some(&mut background));
                 (tree, background.seen)
             });
             polished = seen;
@@ -392,7 +389,8 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
             return moves;
         }
         changed.extend(fill(st, candidates, limit, &[], usize::MAX));
-        // Lists to rebuild: the open sites sharing a village with a site opened or closed.
+        // Lists to rebuild: the open sites sharing a village with a site opened or closed (marks
+        // on sites that are not candidates are never read, so they need no clearing).
         for &c in &changed {
             for &v in st.p.coverage.villages_of(c) {
                 for &u in st.by_village.villages_of(v as usize) {
@@ -434,7 +432,6 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
             }
             near.clear();
         }
-        stale.iter_mut().for_each(|x| *x = false);
         // The sites worth opening with the highest gains, highest first (ties to the lower index):
         // the best site without `extra` for a given `s` is usually among them; when it is not, all
         // the sites worth opening are scanned.
@@ -540,7 +537,7 @@ fn merged_optimum(
     for (a, k) in sub.allowed.iter_mut().zip(kept) {
         *a &= k;
     }
-    let tree = cover_tree(&sub, CoverGoal::MaxSites(p), lower, problem.max_coverable(), MERGE_WORK, *stop, None);
+    let tree = cover_tree(&sub, None, CoverGoal::MaxSites(p), lower, problem.max_coverable(), MERGE_WORK, *stop, None);
     tree.improved.filter(|(v, _)| *v > lower)
 }
 
