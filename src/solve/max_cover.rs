@@ -61,7 +61,9 @@ impl CoverLimit {
 /// Blum et al. 2016), which usually finds the optimum long before the proof. Otherwise, or under
 /// a budget, a Lagrangian relaxation optimised by subgradient steps gives the upper bound
 /// (rounded down with integer weights) and a parallel, seeded variable neighbourhood search
-/// improves the plan from the best plans and the distinct local optima met so far.
+/// improves the plan from the best plans and the distinct local optima met so far; with p sites
+/// the chains' local optima are merged in turn and the problem restricted to their sites goes to
+/// the branch and bound.
 ///
 /// # Arguments
 /// * `problem`: coverage, weights (1 per village or population), costs, fixed and allowed sites.
@@ -178,7 +180,7 @@ fn solve_max(
                     swap_descent(&mut st, &candidates, limit, &stop);
                     Some((st.covered, st.open_list()))
                 }
-                Task::Merge(plans, lower) => merged_optimum(problem, &plans, p, lower, &stop),
+                Task::Merge(plans, lower) => merged_optimum(problem, &plans, p, lower, &stop, MERGE_WORK),
             };
             let (tree, seen) = rayon::scope(|scope| {
                 let mut background = Background::new(scope, &work, (value, open.clone()));
@@ -258,13 +260,29 @@ fn solve_max(
             .collect();
         iterations += results.iter().map(|r| r.2).sum::<u64>();
         timed_out |= results.iter().any(|r| r.3);
+        // The chains' local optima merged, and the problem restricted to their sites solved by the
+        // branch and bound (its full work): different chains settle different parts of the plan,
+        // and the best combination of those parts is often better than each.
+        let merged = match limit {
+            CoverLimit::Sites(p) if cov.n_pairs() <= TREE_MAX_PAIRS && !timed_out => {
+                let plans: Vec<Vec<u32>> = results.iter().map(|r| r.1.clone()).collect();
+                let lower = results.iter().map(|r| r.0).fold(greedy_value, f64::max);
+                let stop = Stop::new(deadline, &control);
+                let found = merged_optimum(problem, &plans, p, lower, &stop, TREE_WORK);
+                timed_out |= stop.reached();
+                found
+            }
+            _ => None,
+        };
         let best = results
             .into_iter()
+            .map(|(v, o, _, _)| (v, o))
+            .chain(merged)
             .enumerate()
             .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0)))
             .map(|(_, r)| r);
         match best {
-            Some((v, o, _, _)) if v > greedy_value => (o, v),
+            Some((v, o)) if v > greedy_value => (o, v),
             _ => (greedy_open, greedy_value),
         }
     } else {
@@ -519,15 +537,16 @@ const MERGE_WORK: f64 = 2.0e7;
 ///
 /// Local optima of a good search share most of their sites and differ where the choice is close;
 /// the union of a few of them is a small problem that holds better plans than each, and the
-/// branch and bound, with a capped work, solves it (usually to optimality: on a 1,000 × 1,000
-/// instance with p = 50, five plans give about 100 sites and the restricted optimum is the
-/// optimum). The result is a feasible plan of the whole problem whatever the restriction.
+/// branch and bound, with its work capped at `work`, solves it (usually to optimality: on a
+/// 1,000 × 1,000 instance with p = 50, five plans give about 100 sites and the restricted optimum
+/// is the optimum). The result is a feasible plan of the whole problem whatever the restriction.
 fn merged_optimum(
     problem: &CoverProblem<'_>,
     plans: &[Vec<u32>],
     p: usize,
     lower: f64,
     stop: &Stop<'_>,
+    work: f64,
 ) -> Option<(f64, Vec<u32>)> {
     let mut sub = problem.clone();
     let mut kept = vec![false; sub.allowed.len()];
@@ -537,7 +556,7 @@ fn merged_optimum(
     for (a, k) in sub.allowed.iter_mut().zip(kept) {
         *a &= k;
     }
-    let tree = cover_tree(&sub, None, CoverGoal::MaxSites(p), lower, problem.max_coverable(), MERGE_WORK, *stop, None);
+    let tree = cover_tree(&sub, None, CoverGoal::MaxSites(p), lower, problem.max_coverable(), work, *stop, None);
     tree.improved.filter(|(v, _)| *v > lower)
 }
 
@@ -1208,7 +1227,7 @@ mod tests {
                 }
             }
             let lower = plans.iter().map(|o| value(&p, o)).fold(0.0, f64::max);
-            let got = merged_optimum(&p, &plans, k + 1, lower, &Stop::never());
+            let got = merged_optimum(&p, &plans, k + 1, lower, &Stop::never(), MERGE_WORK);
             match got {
                 Some((v, sites)) => {
                     assert!((v - best).abs() < 1e-9, "seed {seed}: merged {v}, best on the union {best}");
