@@ -469,6 +469,58 @@ impl Presolved {
     }
 }
 
+/// `start` plus `min(u, w)` over the uncovered rows (`count` 0), in row order, with the
+/// subgradient of that part in `grad`: the row part of the Lagrangian under a slot limit.
+/// Without branches (the comparison is unpredictable) or bounds checks, and kept out of line so
+/// that the sum stays in a register (inlined, it went through memory on every row).
+#[inline(never)]
+fn capped_rows(start: f64, u: &[f64], weight: &[f64], count: &[u32], grad: &mut [f64]) -> f64 {
+    let rows = grad.iter_mut().zip(count).zip(u.iter().zip(weight));
+    rows.fold(start, |sum, ((g, &k), (&x, &w))| {
+        let open = k == 0;
+        *g = if open && x < w { 1.0 } else { 0.0 };
+        sum + if open { x.min(w) } else { 0.0 }
+    })
+}
+
+/// Squared norm of the subgradient `grad` projected at the multipliers `u` (a component that
+/// would push a zero multiplier below zero counts for nothing). With `integral` (every component
+/// an integer, as under a slot limit) the sum is exact in any order, so four running sums break
+/// the chain of additions; otherwise it adds in row order.
+#[inline(never)]
+fn step_norm(grad: &[f64], u: &[f64], integral: bool) -> f64 {
+    let term = |(&g, &x): (&f64, &f64)| if x <= 0.0 && g < 0.0 { 0.0 } else { g * g };
+    if !integral {
+        return grad.iter().zip(u).map(term).sum();
+    }
+    let (g4, u4) = (grad.chunks_exact(4), u.chunks_exact(4));
+    let tail: f64 = g4.remainder().iter().zip(u4.remainder()).map(term).sum();
+    let mut acc = [0.0f64; 4];
+    for (g, x) in g4.zip(u4) {
+        for k in 0..4 {
+            acc[k] += term((&g[k], &x[k]));
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
+/// A subgradient step: `u + step · grad`, projected on `u ≥ 0` and, with `cap`, `u ≤ cap`.
+#[inline(never)]
+fn take_step(u: &mut [f64], grad: &[f64], step: f64, cap: Option<&[f64]>) {
+    match cap {
+        Some(cap) => {
+            for ((x, &g), &c) in u.iter_mut().zip(grad).zip(cap) {
+                *x = (*x + step * g).max(0.0).min(c);
+            }
+        }
+        None => {
+            for (x, &g) in u.iter_mut().zip(grad) {
+                *x = (*x + step * g).max(0.0);
+            }
+        }
+    }
+}
+
 /// Whether `v` is strictly better (smaller) than `ub`, beyond float round-off.
 fn improves(v: f64, ub: f64) -> bool {
     if ub.is_finite() {
@@ -565,9 +617,10 @@ impl Fill {
     /// `per_cost`) until `done` or no column adds any; a column's gain only falls as others open,
     /// so a stale key bounds it. Ties go to the lower column.
     fn greedy(&mut self, red: &Reduced, state: &[u8], price: &[f64], per_cost: bool, done: impl Fn(&Fill) -> bool) {
-        let gain = |c: usize, count: &[u32]| -> f64 {
-            red.cols.of(c).iter().filter(|&&r| count[r as usize] == 0).map(|&r| price[r as usize]).sum()
-        };
+        // The prices of the rows still uncovered, 0 for the others (sums over a column then need
+        // no test; adding zeros leaves them unchanged).
+        let mut left: Vec<f64> = price.iter().zip(&self.count).map(|(&x, &k)| if k == 0 { x } else { 0.0 }).collect();
+        let gain = |c: usize, left: &[f64]| -> f64 { red.cols.of(c).iter().map(|&r| left[r as usize]).sum() };
         let key = |g: f64, c: usize| match per_cost {
             true if red.cost[c] > 0.0 => g / red.cost[c],
             true => f64::INFINITY,
@@ -580,13 +633,13 @@ impl Fill {
         let mut heap: BinaryHeap<(u64, Reverse<usize>)> = (0..red.n_cols())
             .filter(|&c| !self.open[c] && state[c] != ZERO)
             .filter_map(|c| {
-                let g = gain(c, &self.count);
+                let g = gain(c, &left);
                 (g > 0.0).then(|| (key(g, c).to_bits(), Reverse(c)))
             })
             .collect();
         while !done(self) {
             let Some((k, Reverse(c))) = heap.pop() else { break };
-            let g = gain(c, &self.count);
+            let g = gain(c, &left);
             if g <= 0.0 {
                 continue;
             }
@@ -596,6 +649,9 @@ impl Fill {
                 continue;
             }
             self.add(red, c);
+            for &r in red.cols.of(c) {
+                left[r as usize] = 0.0;
+            }
         }
     }
 }
@@ -663,19 +719,13 @@ impl<'r> Node<'r> {
     fn evaluate(&mut self, u: &[f64]) -> f64 {
         let red = self.red;
         let mut value = self.fixed_cost;
-        self.grad.iter_mut().for_each(|g| *g = 0.0);
         // Row part.
         match red.slots {
             Some(_) => {
-                // min(u, w) over the uncovered rows, without branches (the comparison is unpredictable).
-                for r in 0..red.rows.len() {
-                    let open = self.count[r] == 0;
-                    let below = u[r] < red.weight[r];
-                    value += if open { u[r].min(red.weight[r]) } else { 0.0 };
-                    self.grad[r] = if open && below { 1.0 } else { 0.0 };
-                }
+                value = capped_rows(value, u, &red.weight, &self.count, &mut self.grad);
             }
             None => {
+                self.grad.iter_mut().for_each(|g| *g = 0.0);
                 if self.need > 0.0 {
                     self.order.clear();
                     let w = &red.weight;
@@ -1060,8 +1110,7 @@ pub(crate) fn cover_tree(
             if mu < 1e-3 || (it > 0 && stop.reached()) {
                 break;
             }
-            let norm: f64 =
-                node.grad.iter().zip(&u).map(|(&g, &x)| if x <= 0.0 && g < 0.0 { 0.0 } else { g * g }).sum();
+            let norm = step_norm(&node.grad, &u, red.slots.is_some());
             if norm <= 0.0 {
                 break;
             }
@@ -1069,13 +1118,7 @@ pub(crate) fn cover_tree(
             // does not shrink the steps to nothing (or 10% above the bound while there is none).
             let target = if ub.is_finite() { ub + (ub - l).max(0.0) } else { l + 0.1 * l.abs().max(1.0) };
             let step = mu * (target - l).max(1e-6 * l.abs().max(1.0)) / norm;
-            for (r, x) in u.iter_mut().enumerate() {
-                let mut next = (*x + step * node.grad[r]).max(0.0);
-                if red.slots.is_some() {
-                    next = next.min(red.weight[r]);
-                }
-                *x = next;
-            }
+            take_step(&mut u, &node.grad, step, red.slots.map(|_| &red.weight[..]));
         }
         if pruned {
             continue;

@@ -170,6 +170,7 @@ fn solve_max(
             let stop = Stop::new(deadline, &control);
             iterations += swap_descent(&mut st, &candidates, limit, &stop);
             let (mut value, mut open) = (st.covered, st.open_list());
+            let root = problem.max_coverable();
             // The tree's completions are polished by a swap descent (a Lagrangian heuristic) in the
             // background; the first few local optima and the descent's are then merged, and the
             // problem restricted to their sites is solved exactly, also in the background.
@@ -180,12 +181,11 @@ fn solve_max(
                     swap_descent(&mut st, &candidates, limit, &stop);
                     Some((st.covered, st.open_list()))
                 }
-                Task::Merge(plans, lower) => merged_optimum(problem, &plans, p, lower, &stop, MERGE_WORK),
+                Task::Merge(plans, lower) => merged_optimum(problem, &plans, p, lower, &stop, MERGE_WORK, root),
             };
             let (tree, seen) = rayon::scope(|scope| {
                 let mut background = Background::new(scope, &work, (value, open.clone()));
-                let (goal, root, stop) =
-                    (CoverGoal::MaxSites(p), problem.max_coverable(), Stop::new(deadline, &control));
+                let (goal, stop) = (CoverGoal::MaxSites(p), Stop::new(deadline, &control));
                 let tree = cover_tree(problem, pre, goal, value, root, TREE_WORK, stop, Some(&mut background));
                 (tree, background.seen)
             });
@@ -268,7 +268,7 @@ fn solve_max(
                 let plans: Vec<Vec<u32>> = results.iter().map(|r| r.1.clone()).collect();
                 let lower = results.iter().map(|r| r.0).fold(greedy_value, f64::max);
                 let stop = Stop::new(deadline, &control);
-                let found = merged_optimum(problem, &plans, p, lower, &stop, TREE_WORK);
+                let found = merged_optimum(problem, &plans, p, lower, &stop, TREE_WORK, problem.max_coverable());
                 timed_out |= stop.reached();
                 found
             }
@@ -547,17 +547,35 @@ fn merged_optimum(
     lower: f64,
     stop: &Stop<'_>,
     work: f64,
+    root: f64,
 ) -> Option<(f64, Vec<u32>)> {
-    let mut sub = problem.clone();
-    let mut kept = vec![false; sub.allowed.len()];
-    for &s in plans.iter().flatten() {
-        kept[s as usize] = true;
+    // The problem on the union's sites only (ascending, so that the tree numbers its columns as it
+    // would with the other sites merely forbidden, and finds the same plans), mapped back after.
+    let mut union: Vec<u32> = plans.iter().flatten().chain(&problem.fixed).copied().collect();
+    union.sort_unstable();
+    union.dedup();
+    let cov = problem.coverage;
+    let mut offsets = Vec::with_capacity(union.len() + 1);
+    offsets.push(0);
+    let mut villages = Vec::new();
+    for &s in &union {
+        villages.extend_from_slice(cov.villages_of(s as usize));
+        offsets.push(villages.len());
     }
-    for (a, k) in sub.allowed.iter_mut().zip(kept) {
-        *a &= k;
-    }
-    let tree = cover_tree(&sub, None, CoverGoal::MaxSites(p), lower, problem.max_coverable(), work, *stop, None);
-    tree.improved.filter(|(v, _)| *v > lower)
+    let distances = vec![0.0; villages.len()];
+    let coverage =
+        Coverage::from_csr_parts(cov.radius(), cov.within_town(), cov.n_villages(), offsets, villages, distances);
+    let place = |s: u32| union.binary_search(&s).map(|k| k as u32);
+    let sub = CoverProblem {
+        coverage: &coverage,
+        weights: problem.weights.clone(),
+        costs: union.iter().map(|&s| problem.costs[s as usize]).collect(),
+        fixed: problem.fixed.iter().filter_map(|&s| place(s).ok()).collect(),
+        allowed: union.iter().map(|&s| problem.allowed[s as usize]).collect(),
+    };
+    let tree = cover_tree(&sub, None, CoverGoal::MaxSites(p), lower, root, work, *stop, None);
+    let (value, open) = tree.improved.filter(|(v, _)| *v > lower)?;
+    Some((value, open.iter().map(|&k| union[k as usize]).collect()))
 }
 
 /// Work the branch and bound hands to the background.
@@ -1227,7 +1245,7 @@ mod tests {
                 }
             }
             let lower = plans.iter().map(|o| value(&p, o)).fold(0.0, f64::max);
-            let got = merged_optimum(&p, &plans, k + 1, lower, &Stop::never(), MERGE_WORK);
+            let got = merged_optimum(&p, &plans, k + 1, lower, &Stop::never(), MERGE_WORK, p.max_coverable());
             match got {
                 Some((v, sites)) => {
                     assert!((v - best).abs() < 1e-9, "seed {seed}: merged {v}, best on the union {best}");
