@@ -1,3 +1,5 @@
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -290,8 +292,12 @@ fn solve_max(
     };
     // Recompute the objective from scratch so that it carries no incremental rounding.
     let objective = problem.covered_weight(&open);
-    Ok(Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out)
-        .served_nearest(cov, iterations, start))
+    let solution = Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out);
+    Ok(match pre {
+        // The presolve's caller maps the sites back and assigns the villages itself.
+        Some(_) => Solution { iterations, ..solution },
+        None => solution.served_nearest(cov, iterations, start),
+    })
 }
 
 /// The Lagrangian upper bound and the best of `start` and the Lagrangian heuristic's plans:
@@ -318,7 +324,7 @@ fn lagrangian_start(
 }
 
 /// Greedily add sites by gain (per cost under a budget) until the limit, skipping `tabu` sites
-/// and at most `max_adds` additions.
+/// and at most `max_adds` additions; ties go to the first in `candidates` (ascending).
 fn fill(
     st: &mut CoverState<'_, '_>,
     candidates: &[usize],
@@ -328,6 +334,32 @@ fn fill(
 ) -> Vec<usize> {
     let p = st.p;
     let mut added = Vec::new();
+    if let CoverLimit::Sites(n) = limit {
+        if tabu.is_empty() && n.saturating_sub(st.n_open).min(max_adds) >= LAZY_FILL {
+            // Many sites to add: a lazy greedy (a site's gain only falls as others open, so a
+            // stale key bounds it) picks the same sites as the scans below, in far fewer steps.
+            let key = |t: usize| Reverse(t);
+            let mut heap: BinaryHeap<(u64, Reverse<usize>)> = candidates
+                .iter()
+                .filter(|&&t| !st.open[t] && st.gain[t] > 0.0)
+                .map(|&t| (st.gain[t].to_bits(), key(t)))
+                .collect();
+            while added.len() < max_adds && st.n_open < n {
+                let Some((k, Reverse(t))) = heap.pop() else { break };
+                let g = st.gain[t];
+                if g <= 0.0 {
+                    continue;
+                }
+                if g.to_bits() != k {
+                    heap.push((g.to_bits(), key(t)));
+                    continue;
+                }
+                st.open_site(t, true);
+                added.push(t);
+            }
+            return added;
+        }
+    }
     let spent = |st: &CoverState<'_, '_>| st.cost;
     while added.len() < max_adds {
         let mut pick: Option<(f64, usize)> = None;
@@ -511,6 +543,9 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
         }
     }
 }
+
+/// Additions from which [`fill`] runs a lazy greedy instead of scanning the sites each time.
+const LAZY_FILL: usize = 8;
 
 /// How many of the highest-gain sites [`swap_descent`] keeps in order.
 const TOP_GAINS: usize = 8;
@@ -1126,6 +1161,36 @@ mod tests {
     fn value(p: &CoverProblem<'_>, sites: &[u32]) -> f64 {
         let covered = p.coverage.covered_by(sites.iter().map(|&s| s as usize));
         covered.iter().zip(&p.weights).filter(|(c, _)| **c).map(|(_, w)| w).sum()
+    }
+
+    #[test]
+    fn lazy_fill_picks_the_sites_of_the_scanning_greedy() {
+        // Integer weights give many ties, which both must break towards the lower site.
+        let mut lazy_runs = 0;
+        for seed in 0..20u64 {
+            let n = 60;
+            let (m, w, _) = random_instance(seed, n);
+            let cov = Coverage::from_matrix(&m, n, n, 700.0 + 40.0 * seed as f64).unwrap();
+            let by_village = cov.transpose();
+            let mut p = CoverProblem::unit(&cov);
+            p.weights = w;
+            let candidates: Vec<usize> = (0..n).collect();
+            for (k, start) in [(12, vec![]), (20, vec![3, 7]), (LAZY_FILL + 1, vec![5])] {
+                let limit = CoverLimit::Sites(k + start.len());
+                let mut lazy = CoverState::new(&p, &by_village, &start);
+                let added = fill(&mut lazy, &candidates, limit, &[], usize::MAX);
+                lazy_runs += usize::from(added.len() >= LAZY_FILL);
+                // One site at a time takes the scanning path.
+                let mut scan = CoverState::new(&p, &by_village, &start);
+                let mut one_by_one = Vec::new();
+                while let Some(&t) = fill(&mut scan, &candidates, limit, &[], 1).first() {
+                    one_by_one.push(t);
+                }
+                assert_eq!(added, one_by_one, "seed {seed}, k {k}");
+                assert_eq!(lazy.covered, scan.covered);
+            }
+        }
+        assert!(lazy_runs >= 20, "the lazy path ran {lazy_runs} times");
     }
 
     #[test]
