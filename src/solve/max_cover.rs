@@ -487,9 +487,9 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
         // the sites worth opening are scanned.
         let gain = &st.gain;
         let higher = |a: usize, b: usize| gain[a] > gain[b] || (gain[a] == gain[b] && a < b);
-        let worth: Vec<usize> = candidates.iter().copied().filter(|&t| !st.open[t] && gain[t] > tol).collect();
+        let worth = || candidates.iter().filter(|&&t| !st.open[t] && gain[t] > tol);
         let mut by_gain: Vec<usize> = Vec::with_capacity(TOP_GAINS + 1);
-        for &t in &worth {
+        for &t in worth() {
             if by_gain.len() < TOP_GAINS || higher(t, by_gain[TOP_GAINS - 1]) {
                 let at = by_gain.iter().position(|&u| higher(t, u)).unwrap_or(by_gain.len());
                 by_gain.insert(at, t);
@@ -521,7 +521,7 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
             }
             let free = |&&t: &&usize| !touched[t] && swap_fits_after(st, limit, s, t);
             let top = by_gain.iter().find(free).or_else(|| {
-                let mut rest = worth.iter().filter(free);
+                let mut rest = worth().filter(free);
                 let first = rest.next()?;
                 Some(rest.fold(first, |b, t| if higher(*t, *b) { t } else { b }))
             });
