@@ -432,6 +432,7 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
     // Per open candidate site, its `extra` list (site, weight) in the order first met.
     let mut lists: Vec<Vec<(u32, f64)>> = vec![Vec::new(); m];
     let mut stale = vec![false; m];
+    let mut rebuild: Vec<usize> = Vec::new();
     let mut changed: Vec<usize> = candidates.iter().copied().filter(|&s| st.open[s]).collect();
     let mut moves = 0u64;
     loop {
@@ -439,23 +440,19 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
             return moves;
         }
         changed.extend(fill(st, candidates, limit, &[], usize::MAX));
-        // Lists to rebuild: the open sites sharing a village with a site opened or closed (marks
-        // on sites that are not candidates are never read, so they need no clearing).
+        // Lists to rebuild: the candidate sites sharing a village with a site opened or closed,
+        // and those sites (each list depends only on the plan, so the order does not matter).
         for &c in &changed {
-            for &v in st.p.coverage.villages_of(c) {
-                for &u in st.by_village.villages_of(v as usize) {
-                    stale[u as usize] = true;
+            let near_c = st.p.coverage.villages_of(c).iter().flat_map(|&v| st.by_village.villages_of(v as usize));
+            for u in near_c.map(|&u| u as usize).chain([c]) {
+                if is_candidate[u] && !stale[u] {
+                    stale[u] = true;
+                    rebuild.push(u);
                 }
             }
         }
-        for &c in &changed {
-            stale[c] = true;
-        }
         changed.clear();
-        for &s in candidates {
-            if !stale[s] {
-                continue;
-            }
+        for s in rebuild.drain(..) {
             stale[s] = false;
             lists[s].clear();
             if !st.open[s] {
