@@ -469,6 +469,15 @@ impl Presolved {
     }
 }
 
+/// A key that orders (value, column) pairs as `f64::total_cmp` on the value, then the column:
+/// the value's bits mapped to an unsigned order above the column's 32 bits, so that sorting
+/// compares plain integers.
+fn rank_key(value: f64, column: u32) -> u128 {
+    let bits = value.to_bits();
+    let ordered = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+    u128::from(ordered) << 32 | u128::from(column)
+}
+
 /// `start` plus `min(u, w)` over the uncovered rows (`count` 0), in row order, with the
 /// subgradient of that part in `grad`: the row part of the Lagrangian under a slot limit.
 /// Without branches (the comparison is unpredictable) or bounds checks, and kept out of line so
@@ -587,8 +596,8 @@ struct Node<'r> {
     in_chosen: Vec<bool>,
     /// Scratch: each row's price if it is uncovered, else 0.
     priced: Vec<f64>,
-    /// Scratch: the columns of negative reduced cost with that cost.
-    negative: Vec<(f64, u32)>,
+    /// Scratch: the columns of negative reduced cost, keyed by [`rank_key`].
+    negative: Vec<u128>,
     /// Uncovered rows keyed by price per weight (covering target).
     order: Vec<(f64, u32)>,
 }
@@ -763,25 +772,24 @@ impl<'r> Node<'r> {
             let a: f64 = red.cols.of(c).iter().map(|&r| self.priced[r as usize]).sum();
             self.reduced[c] = red.cost[c] - a;
             if self.reduced[c] < 0.0 {
-                negative.push((self.reduced[c], c as u32));
+                negative.push(rank_key(self.reduced[c], c as u32));
             }
         }
         // Most negative first (ties to the lower column): only the `slots` best are ordered, after
         // an O(n) selection; without a slot limit only the first one needs to be in place.
-        let order = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
         if self.slots < negative.len() {
             if self.slots > 0 {
-                negative.select_nth_unstable_by(self.slots - 1, order);
+                negative.select_nth_unstable(self.slots - 1);
             }
             negative.truncate(self.slots);
-            negative.sort_unstable_by(order);
+            negative.sort_unstable();
         } else if red.slots.is_some() {
-            negative.sort_unstable_by(order);
-        } else if let Some(k) = (0..negative.len()).min_by(|&i, &j| order(&negative[i], &negative[j])) {
+            negative.sort_unstable();
+        } else if let Some(k) = (0..negative.len()).min_by_key(|&i| negative[i]) {
             negative.swap(0, k);
         }
         self.chosen.clear();
-        self.chosen.extend(negative.iter().map(|&(_, c)| c));
+        self.chosen.extend(negative.iter().map(|&key| key as u32));
         self.negative = negative;
         for &c in &self.chosen {
             value += self.reduced[c as usize];
@@ -1349,6 +1357,20 @@ mod tests {
             }
         }
         assert!(finished >= 700);
+    }
+
+    #[test]
+    fn rank_keys_order_like_total_cmp_then_column() {
+        let values =
+            [-1e300, -3.5, -1.0, -1e-300, -0.0, 0.0, 1e-300, 2.0, 7.25, 1e300, f64::INFINITY, f64::NEG_INFINITY];
+        for &a in &values {
+            for &b in &values {
+                for (i, j) in [(0u32, 1u32), (1, 0), (5, 5), (u32::MAX, 0)] {
+                    let want = a.total_cmp(&b).then(i.cmp(&j));
+                    assert_eq!(rank_key(a, i).cmp(&rank_key(b, j)), want, "{a} {i} vs {b} {j}");
+                }
+            }
+        }
     }
 
     #[test]
