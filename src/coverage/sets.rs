@@ -1,3 +1,6 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -160,17 +163,37 @@ impl Coverage {
             return Err(Error::param("radius", format!("radius must be ≥ 0, got {radius}")));
         }
         check_shape(costs, n_demand, n_sites)?;
-        // One row-major pass, in parallel over blocks of rows: each block checks its entries and
-        // keeps the covered ones row by row (the matrix is read once, in memory order; reading it
-        // column by column would miss the cache on every entry). The rows' lists, joined in row
-        // order, are the village → site view; its transpose is the coverage, each site's villages
-        // ascending.
+        // One row-major pass over blocks of rows: each block checks its entries and keeps the
+        // covered ones row by row (the matrix is read once, in memory order; reading it column by
+        // column would miss the cache on every entry). The rows' lists, joined in row order, are
+        // the village → site view; its transpose is the coverage, each site's villages ascending.
+        //
+        // The calling thread scans blocks itself from the start, taking them from a shared counter
+        // with the pool's threads: a pool thread asleep since the last work takes a fraction of a
+        // millisecond to wake, which would otherwise delay the whole scan. One helper fewer than
+        // the pool has threads, as the caller is one more: with more threads than cores, a block
+        // held by a thread put aside would hold up the end.
         const ROWS_PER_BLOCK: usize = 64;
-        let blocks: Vec<RowBlock> = costs
-            .par_chunks(ROWS_PER_BLOCK * n_sites)
-            .enumerate()
-            .map(|(b, block)| RowBlock::scan(block, b * ROWS_PER_BLOCK, n_sites, radius))
-            .collect();
+        let n_blocks = n_demand.div_ceil(ROWS_PER_BLOCK);
+        let next = AtomicUsize::new(0);
+        let found: Vec<OnceLock<RowBlock>> = (0..n_blocks).map(|_| OnceLock::new()).collect();
+        let scan = || loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b >= n_blocks {
+                break;
+            }
+            let rows = b * ROWS_PER_BLOCK..((b + 1) * ROWS_PER_BLOCK).min(n_demand);
+            let block = &costs[rows.start * n_sites..rows.end * n_sites];
+            let _ = found[b].set(RowBlock::scan(block, rows.start, n_sites, radius));
+        };
+        rayon::in_place_scope(|scope| {
+            let helpers = rayon::current_num_threads() - 1;
+            for _ in 0..helpers.min(n_blocks.saturating_sub(1)) {
+                scope.spawn(|_| scan());
+            }
+            scan();
+        });
+        let blocks: Vec<RowBlock> = found.into_iter().filter_map(OnceLock::into_inner).collect();
         if let Some(k) = blocks.iter().find_map(|b| b.bad) {
             return Err(bad_entry(costs, k, n_sites));
         }
@@ -499,6 +522,11 @@ mod tests {
         let radius = 2500.0;
         let cov = Coverage::from_matrix(&costs, n, m, radius).unwrap();
         assert_eq!((cov.n_villages(), cov.n_sites()), (n, m));
+        // The same from inside pools of one and of three threads (the caller scans blocks too).
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            assert_eq!(pool.install(|| Coverage::from_matrix(&costs, n, m, radius).unwrap()), cov);
+        }
         for s in 0..m {
             let expected: Vec<(u32, f64)> =
                 (0..n).filter(|&i| costs[i * m + s] <= radius).map(|i| (i as u32, costs[i * m + s])).collect();
