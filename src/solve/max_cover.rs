@@ -727,6 +727,9 @@ impl<'s, 'scope> Background<'s, 'scope> {
         let mut plans = vec![None; MERGE_POOL + 1];
         plans[0] = Some(start);
         let merge = Merge { job: Job::new(None, None), plans: Mutex::new(plans), left: AtomicUsize::new(MERGE_POOL) };
+        // Wake a pool thread now: one asleep since the last parallel work takes a fraction of a
+        // millisecond to start, and the first polish comes with the tree's first iteration.
+        scope.spawn(|_| {});
         Background {
             scope,
             work,
