@@ -167,7 +167,9 @@ def max_coverage(
     often proves the plan optimal. Meanwhile a second thread polishes its first completions and
     solves the problem restricted to the sites of those local optima exactly, which usually finds
     the optimum within milliseconds, so a short ``time_limit`` already returns it (unproven,
-    status ``"time_limit"``). The result is the same at any thread count.
+    status ``"time_limit"``). When the tree cannot prove a plan, a parallel local search improves
+    it and the local optima it reaches are merged and solved the same way; the plan then comes
+    with its proven gap (status ``"feasible"``). The result is the same at any thread count.
     """
     args: dict[str, Any] = {
         "radius": float(radius),
