@@ -4,7 +4,6 @@
 // Rows and columns index several parallel arrays at once; index loops read better here.
 #![allow(clippy::needless_range_loop)]
 
-use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::problem::CoverProblem;
@@ -638,23 +637,26 @@ impl Fill {
         if done(self) {
             return;
         }
-        // Non-negative floats order like their bits.
-        let mut heap: BinaryHeap<(u64, Reverse<usize>)> = (0..red.n_cols())
+        // Entries pack a key's bits (non-negative floats order like their bits) above the column's
+        // complement, so that one integer comparison orders by key, then lower column first.
+        let entry = |g: f64, c: usize| u128::from(key(g, c).to_bits()) << 64 | u128::from(!(c as u64));
+        let mut heap: BinaryHeap<u128> = (0..red.n_cols())
             .filter(|&c| !self.open[c] && state[c] != ZERO)
             .filter_map(|c| {
                 let g = gain(c, &left);
-                (g > 0.0).then(|| (key(g, c).to_bits(), Reverse(c)))
+                (g > 0.0).then(|| entry(g, c))
             })
             .collect();
         while !done(self) {
-            let Some((k, Reverse(c))) = heap.pop() else { break };
+            let Some(top) = heap.pop() else { break };
+            let c = !(top as u64) as usize;
             let g = gain(c, &left);
             if g <= 0.0 {
                 continue;
             }
-            let fresh = key(g, c).to_bits();
-            if fresh < k && heap.peek().is_some_and(|&(next, Reverse(d))| (next, Reverse(d)) > (fresh, Reverse(c))) {
-                heap.push((fresh, Reverse(c)));
+            let fresh = entry(g, c);
+            if fresh < top && heap.peek().is_some_and(|&next| next > fresh) {
+                heap.push(fresh);
                 continue;
             }
             self.add(red, c);
