@@ -4,8 +4,7 @@
 // Rows and columns index several parallel arrays at once; index loops read better here.
 #![allow(clippy::needless_range_loop)]
 
-use std::collections::BinaryHeap;
-
+use super::greedy::lazy_greedy;
 use super::problem::CoverProblem;
 use crate::coverage::Coverage;
 use crate::progress::Stop;
@@ -226,7 +225,6 @@ fn dominated(lists: &Lists, cross: &Lists, cost: &[f64]) -> Vec<bool> {
 ///
 /// Max coverage minimises the uncovered weight (columns cost 0, at most `slots` open); a
 /// covering target minimises the columns' cost subject to covering `need` of the rows' weight.
-#[derive(Clone)]
 struct Reduced {
     /// Row → columns.
     rows: Lists,
@@ -433,7 +431,7 @@ pub(crate) struct Presolved {
 impl Presolved {
     /// Reduce `problem` for `goal`.
     pub(crate) fn new(problem: &CoverProblem<'_>, goal: CoverGoal) -> Self {
-        let red = Reduced::new(problem, goal);
+        let mut red = Reduced::new(problem, goal);
         let coverage = Coverage::from_csr_parts(
             problem.coverage.radius(),
             problem.coverage.within_town(),
@@ -446,8 +444,11 @@ impl Presolved {
             CoverGoal::MaxSites(_) => vec![1.0; red.n_cols()],
             CoverGoal::Need(_) => red.cost.clone(),
         };
-        let local = Reduced { site: (0..red.n_cols() as u32).collect(), fixed_weight: 0.0, ..red.clone() };
-        Presolved { coverage, weights: red.weight, costs, site: red.site, need: red.need, local }
+        // The reduction itself becomes the local one: its columns renumbered as the sites.
+        let numbered = (0..red.n_cols() as u32).collect();
+        let site = std::mem::replace(&mut red.site, numbered);
+        let local = Reduced { fixed_weight: 0.0, ..red };
+        Presolved { coverage, weights: local.weight.clone(), costs, site, need: local.need, local }
     }
 
     /// The reduced problem.
@@ -627,43 +628,28 @@ impl Fill {
     fn greedy(&mut self, red: &Reduced, state: &[u8], price: &[f64], per_cost: bool, done: impl Fn(&Fill) -> bool) {
         // The prices of the rows still uncovered, 0 for the others (sums over a column then need
         // no test; adding zeros leaves them unchanged).
-        let mut left: Vec<f64> = price.iter().zip(&self.count).map(|(&x, &k)| if k == 0 { x } else { 0.0 }).collect();
-        let gain = |c: usize, left: &[f64]| -> f64 { red.cols.of(c).iter().map(|&r| left[r as usize]).sum() };
-        let key = |g: f64, c: usize| match per_cost {
-            true if red.cost[c] > 0.0 => g / red.cost[c],
-            true => f64::INFINITY,
-            false => g,
+        let left: Vec<f64> = price.iter().zip(&self.count).map(|(&x, &k)| if k == 0 { x } else { 0.0 }).collect();
+        let key = |(_, left): &(&mut Fill, Vec<f64>), c: usize| {
+            let g: f64 = red.cols.of(c).iter().map(|&r| left[r as usize]).sum();
+            match per_cost {
+                true if g > 0.0 && red.cost[c] > 0.0 => g / red.cost[c],
+                true if g > 0.0 => f64::INFINITY,
+                _ => g,
+            }
         };
-        if done(self) {
-            return;
-        }
-        // Entries pack a key's bits (non-negative floats order like their bits) above the column's
-        // complement, so that one integer comparison orders by key, then lower column first.
-        let entry = |g: f64, c: usize| u128::from(key(g, c).to_bits()) << 64 | u128::from(!(c as u64));
-        let mut heap: BinaryHeap<u128> = (0..red.n_cols())
-            .filter(|&c| !self.open[c] && state[c] != ZERO)
-            .filter_map(|c| {
-                let g = gain(c, &left);
-                (g > 0.0).then(|| entry(g, c))
-            })
-            .collect();
-        while !done(self) {
-            let Some(top) = heap.pop() else { break };
-            let c = !(top as u64) as usize;
-            let g = gain(c, &left);
-            if g <= 0.0 {
-                continue;
-            }
-            let fresh = entry(g, c);
-            if fresh < top && heap.peek().is_some_and(|&next| next > fresh) {
-                heap.push(fresh);
-                continue;
-            }
-            self.add(red, c);
-            for &r in red.cols.of(c) {
-                left[r as usize] = 0.0;
-            }
-        }
+        let free: Vec<usize> = (0..red.n_cols()).filter(|&c| !self.open[c] && state[c] != ZERO).collect();
+        lazy_greedy(
+            &mut (self, left),
+            free,
+            key,
+            |(fill, _)| done(fill),
+            |(fill, left), c| {
+                fill.add(red, c);
+                for &r in red.cols.of(c) {
+                    left[r as usize] = 0.0;
+                }
+            },
+        );
     }
 }
 

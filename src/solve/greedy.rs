@@ -38,6 +38,40 @@ impl Ord for Candidate {
     }
 }
 
+/// Lazy greedy (Minoux 1978): until `done`, take the site of largest key among `sites`, ties to
+/// the lower index. A site's key may only fall as others are taken, so a stale key bounds its
+/// fresh one and only the top of the heap is recomputed: it is taken when its fresh key still
+/// leads, else put back. `key(state, s)` is the fresh key; a site whose key is no longer positive
+/// leaves the heap. Returns how many sites were taken.
+pub(crate) fn lazy_greedy<S>(
+    state: &mut S,
+    sites: impl IntoIterator<Item = usize>,
+    key: impl Fn(&S, usize) -> f64,
+    done: impl Fn(&S) -> bool,
+    mut take: impl FnMut(&mut S, usize),
+) -> u64 {
+    // An entry packs the key's bits (positive floats order like their bits) above the site's
+    // complement, so that one integer comparison orders by key, then lower site first.
+    let entry = |key: f64, s: usize| (key > 0.0).then(|| u128::from(key.to_bits()) << 64 | u128::from(!(s as u64)));
+    if done(state) {
+        return 0;
+    }
+    let mut heap: BinaryHeap<u128> = sites.into_iter().filter_map(|s| entry(key(state, s), s)).collect();
+    let mut taken = 0;
+    while !done(state) {
+        let Some(top) = heap.pop() else { break };
+        let s = !(top as u64) as usize;
+        let Some(fresh) = entry(key(state, s), s) else { continue };
+        if heap.peek().is_none_or(|&next| fresh >= next) {
+            take(state, s);
+            taken += 1;
+        } else {
+            heap.push(fresh);
+        }
+    }
+    taken
+}
+
 fn ratio(gain: f64, cost: f64) -> f64 {
     if cost <= 0.0 {
         if gain > 0.0 {
@@ -138,12 +172,14 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
             }
         }
     }
-    solve_target(problem, need, options, start, None)
+    let sol = solve_target(problem, need, options, start, None)?;
+    let iterations = sol.iterations;
+    Ok(sol.served_nearest(cov, iterations, start))
 }
 
 /// [`target_coverage`] for a weight `need` to cover (checked), the clock started at `start`;
 /// `pre` is the presolve that gave `problem`, if any (the branch and bound then need not reduce
-/// it again).
+/// it again). The villages are not assigned: the caller does it once, for its own problem.
 fn solve_target(
     problem: &CoverProblem<'_>,
     need: f64,
@@ -249,8 +285,7 @@ fn solve_target(
         iterations += tree(&mut open, &mut objective, &mut bound, &mut timed_out);
     }
     control.check()?;
-    Ok(Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out)
-        .served_nearest(cov, iterations, start))
+    Ok(Solution { iterations, ..Solution::certify(open, objective, bound.min(objective), Sense::Minimize, timed_out) })
 }
 
 /// The weight a cover of `share` must reach (share × total weight, less a relative 10⁻⁹ for
@@ -315,32 +350,20 @@ pub(crate) fn greedy_complete(problem: &CoverProblem<'_>, start: &[u32], need: f
     let gain = |s: usize, covered: &[bool]| -> f64 {
         cov.villages_of(s).iter().filter(|&&v| !covered[v as usize]).map(|&v| w[v as usize]).sum()
     };
-    let mut iterations = 0u64;
+    let mut state = (covered, covered_w, open);
+    let mut iterations = lazy_greedy(
+        &mut state,
+        (0..cov.n_sites()).filter(|&s| problem.allowed[s] && !is_open[s]),
+        |(covered, covered_w, _), s| ratio(gain(s, covered).min((need - covered_w).max(0.0)), problem.costs[s]),
+        |&(_, covered_w, _)| covered_w >= need,
+        |(covered, covered_w, open), s| {
+            take(s, covered, covered_w);
+            open.push(s as u32);
+        },
+    );
+    let (_, mut covered_w, mut open) = state;
     if covered_w < need {
-        let mut heap: BinaryHeap<Candidate> = (0..cov.n_sites())
-            .filter(|&s| problem.allowed[s] && !is_open[s])
-            .map(|s| {
-                let g = gain(s, &covered).min((need - covered_w).max(0.0));
-                Candidate { key: ratio(g, problem.costs[s]), site: s as u32 }
-            })
-            .filter(|c| c.key > 0.0)
-            .collect();
-        while covered_w < need {
-            let top = heap.pop()?;
-            let s = top.site as usize;
-            let g = gain(s, &covered);
-            if g <= 0.0 {
-                continue;
-            }
-            let fresh = Candidate { key: ratio(g.min(need - covered_w), problem.costs[s]), site: top.site };
-            if heap.peek().is_none_or(|next| fresh >= *next) {
-                take(s, &mut covered, &mut covered_w);
-                open.push(top.site);
-                iterations += 1;
-            } else {
-                heap.push(fresh);
-            }
-        }
+        return None;
     }
     // Clean-up: close redundant sites, most expensive first.
     let mut count = vec![0u32; cov.n_villages()];

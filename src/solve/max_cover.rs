@@ -1,5 +1,3 @@
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -13,6 +11,7 @@ use super::bounds::Residual;
 use super::cover_bb::{cover_tree, CoverGoal, Polisher, Presolved, TREE_MAX_PAIRS, TREE_WORK};
 use super::cover_search::{derive_seed, SearchParams};
 use super::cover_state::CoverState;
+use super::greedy::lazy_greedy;
 use super::problem::CoverProblem;
 use super::{Sense, Solution, SolveOptions};
 use crate::coverage::Coverage;
@@ -118,11 +117,14 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
             }
         }
     }
-    solve_max(problem, limit, options, start, None)
+    let sol = solve_max(problem, limit, options, start, None)?;
+    let iterations = sol.iterations;
+    Ok(sol.served_nearest(cov, iterations, start))
 }
 
 /// [`max_coverage`] on a checked problem, the clock started at `start`; `pre` is the presolve
-/// that gave `problem`, if any (the branch and bound then need not reduce it again).
+/// that gave `problem`, if any (the branch and bound then need not reduce it again). The villages
+/// are not assigned: the caller does it once, for its own problem.
 fn solve_max(
     problem: &CoverProblem<'_>,
     limit: CoverLimit,
@@ -292,12 +294,7 @@ fn solve_max(
     };
     // Recompute the objective from scratch so that it carries no incremental rounding.
     let objective = problem.covered_weight(&open);
-    let solution = Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out);
-    Ok(match pre {
-        // The presolve's caller maps the sites back and assigns the villages itself.
-        Some(_) => Solution { iterations, ..solution },
-        None => solution.served_nearest(cov, iterations, start),
-    })
+    Ok(Solution { iterations, ..Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out) })
 }
 
 /// The Lagrangian upper bound and the best of `start` and the Lagrangian heuristic's plans:
@@ -336,27 +333,19 @@ fn fill(
     let mut added = Vec::new();
     if let CoverLimit::Sites(n) = limit {
         if tabu.is_empty() && n.saturating_sub(st.n_open).min(max_adds) >= LAZY_FILL {
-            // Many sites to add: a lazy greedy (a site's gain only falls as others open, so a
-            // stale key bounds it) picks the same sites as the scans below, in far fewer steps.
-            let key = |t: usize| Reverse(t);
-            let mut heap: BinaryHeap<(u64, Reverse<usize>)> = candidates
-                .iter()
-                .filter(|&&t| !st.open[t] && st.gain[t] > 0.0)
-                .map(|&t| (st.gain[t].to_bits(), key(t)))
-                .collect();
-            while added.len() < max_adds && st.n_open < n {
-                let Some((k, Reverse(t))) = heap.pop() else { break };
-                let g = st.gain[t];
-                if g <= 0.0 {
-                    continue;
-                }
-                if g.to_bits() != k {
-                    heap.push((g.to_bits(), key(t)));
-                    continue;
-                }
-                st.open_site(t, true);
-                added.push(t);
-            }
+            // Many sites to add: a lazy greedy (a site's gain only falls as others open) picks the
+            // same sites as the scans below, in far fewer steps.
+            let closed: Vec<usize> = candidates.iter().copied().filter(|&t| !st.open[t]).collect();
+            lazy_greedy(
+                &mut (st, &mut added),
+                closed,
+                |(st, _), t| st.gain[t],
+                |(st, added)| added.len() >= max_adds || st.n_open >= n,
+                |(st, added), t| {
+                    st.open_site(t, true);
+                    added.push(t);
+                },
+            );
             return added;
         }
     }
