@@ -129,48 +129,76 @@ impl Lists {
     /// Drop the empty lists and merge identical ones, adding their weights; the lists left keep
     /// the order of their first appearance.
     fn merge_identical(&self, weight: &[f64]) -> (Lists, Vec<f64>) {
-        // Lists sorted by a hash (FNV-1a), then by index: equal lists fall in one run of equal
-        // hashes, where each list's representative is the first (lowest) list equal to it.
-        let hash = |l: &[u32]| {
-            l.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| (h ^ u64::from(x)).wrapping_mul(0x100_0000_01b3))
+        // Open addressing on a hash of each list: a list meets the lists before it with the same
+        // hash in its probe sequence, and merges into the first (lowest) one equal to it. The
+        // hash sums a mix of each entry (entries are independent, so the sum needs no chain).
+        let mix = |x: u32| {
+            let m = (u64::from(x) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            (m ^ (m >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
         };
-        let mut keyed: Vec<(u64, u32)> = (0..self.len() as u32)
-            .filter(|&i| !self.of(i as usize).is_empty())
-            .map(|i| (hash(self.of(i as usize)), i))
-            .collect();
-        keyed.sort_unstable();
-        let mut rep = vec![u32::MAX; self.len()];
-        let mut run = 0;
-        for k in 0..keyed.len() {
-            if keyed[k].0 != keyed[run].0 {
-                run = k;
-            }
-            let i = keyed[k].1;
-            let own = self.of(i as usize);
-            rep[i as usize] = keyed[run..k]
-                .iter()
-                .map(|&(_, j)| j)
-                .find(|&j| rep[j as usize] == j && self.of(j as usize) == own)
-                .unwrap_or(i);
-        }
+        let hash = |l: &[u32]| {
+            let h = l.iter().fold(l.len() as u64, |h, &x| h.wrapping_add(mix(x)));
+            (h ^ (h >> 32)).wrapping_mul(0x94d0_49bb_1331_11eb)
+        };
+        let size = (2 * self.len()).next_power_of_two().max(16);
+        let shift = 64 - size.trailing_zeros();
+        let mut table: Vec<(u64, u32)> = vec![(0, u32::MAX); size];
         let mut slot = vec![u32::MAX; self.len()];
         let mut lists = Lists::empty();
         let mut merged = Vec::new();
         for i in 0..self.len() {
-            let r = rep[i];
-            if r == u32::MAX {
+            let own = self.of(i);
+            if own.is_empty() {
                 continue;
             }
-            if r as usize == i {
-                slot[i] = merged.len() as u32;
-                lists.push(self.of(i).iter().copied());
-                merged.push(weight[i]);
-            } else {
-                merged[slot[r as usize] as usize] += weight[i];
+            let h = hash(own);
+            // The top bits of the final product start the probe (they mix best).
+            let mut k = (h >> shift) as usize;
+            loop {
+                let (hk, j) = table[k];
+                if j == u32::MAX {
+                    table[k] = (h, i as u32);
+                    slot[i] = merged.len() as u32;
+                    lists.push(own.iter().copied());
+                    merged.push(weight[i]);
+                    break;
+                }
+                if hk == h && self.of(j as usize) == own {
+                    merged[slot[j as usize] as usize] += weight[i];
+                    break;
+                }
+                k = (k + 1) & (size - 1);
             }
         }
         (lists, merged)
     }
+}
+
+/// Each village's list of the `candidate` sites covering it (ascending), empty unless `keep`:
+/// the transposed coverage restricted to both, by counting.
+fn village_lists(cov: &Coverage, candidate: &[bool], keep: &[bool]) -> Lists {
+    let n = cov.n_villages();
+    let mut off = vec![0usize; n + 1];
+    for s in (0..cov.n_sites()).filter(|&s| candidate[s]) {
+        for &v in cov.villages_of(s) {
+            off[v as usize + 1] += usize::from(keep[v as usize]);
+        }
+    }
+    for v in 0..n {
+        off[v + 1] += off[v];
+    }
+    let mut next = off[..n].to_vec();
+    let mut idx = vec![0u32; off[n]];
+    for s in (0..cov.n_sites()).filter(|&s| candidate[s]) {
+        for &v in cov.villages_of(s) {
+            let v = v as usize;
+            if keep[v] {
+                idx[next[v]] = s as u32;
+                next[v] += 1;
+            }
+        }
+    }
+    Lists { off, idx }
 }
 
 /// A 64-bit signature of each list (bit `x mod 64` set for each entry `x`): `a ⊆ b` needs
@@ -258,12 +286,8 @@ impl Reduced {
         let candidate: Vec<bool> = (0..cov.n_sites()).map(|s| problem.allowed[s] && !fixed[s]).collect();
         // Rows: villages of positive weight, not covered by fixed sites, reachable by a candidate;
         // villages with the same sites merge (they are always covered together).
-        let by_village = cov.transpose();
-        let mut village_cols = Lists::empty();
-        for v in 0..cov.n_villages() {
-            let keep = !by_fixed[v] && w[v] > 0.0;
-            village_cols.push(by_village.villages_of(v).iter().copied().filter(|&s| keep && candidate[s as usize]));
-        }
+        let keep: Vec<bool> = (0..cov.n_villages()).map(|v| !by_fixed[v] && w[v] > 0.0).collect();
+        let village_cols = village_lists(cov, &candidate, &keep);
         let (row_sites, weight) = village_cols.merge_identical(w);
         let free_weight: f64 = weight.iter().sum();
         let (slots, need) = match goal {
@@ -308,6 +332,12 @@ impl Reduced {
                 return;
             }
             self.retain(&cols_out, &rows_out);
+            if !self.full {
+                // Without row removals, one round is final: retaining drops columns and merges rows
+                // whose lists became equal, which keeps every subset relation (and order) among the
+                // columns left, so none of them became dominated.
+                return;
+            }
         }
     }
 
@@ -807,7 +837,7 @@ impl<'r> Node<'r> {
             (0..red.n_cols())
                 .filter(|&c| self.state[c] == FREE && !in_chosen[c])
                 .map(|c| self.reduced[c])
-                .fold(0.0f64, f64::min)
+                .fold(0.0f64, |m, r| if r < m { r } else { m })
         } else {
             0.0
         };
@@ -815,17 +845,16 @@ impl<'r> Node<'r> {
             if self.state[c] != FREE {
                 continue;
             }
+            // The bound with the column forced out (if chosen) or in (if not): computed either way,
+            // so that the choice is a select rather than an unpredictable branch.
             let rc = self.reduced[c];
-            if in_chosen[c] {
-                // Forcing it out.
-                let lifted = l - rc + if full_slots { next } else { 0.0 };
-                if lifted >= cutoff {
+            let out = l - rc + if full_slots { next } else { 0.0 };
+            let into = l + rc - last;
+            let chosen = in_chosen[c];
+            if (if chosen { out } else { into }) >= cutoff {
+                if chosen {
                     self.fix(c, ONE);
-                }
-            } else {
-                // Forcing it in.
-                let lifted = l + rc - last;
-                if lifted >= cutoff {
+                } else {
                     self.state[c] = ZERO;
                 }
             }
@@ -1412,6 +1441,82 @@ mod tests {
         assert_eq!(out.improved.map(|i| i.1), Some(vec![2]));
         assert!(out.proven);
         assert_eq!(out.bound, 7.0);
+    }
+
+    #[test]
+    fn one_dominance_round_is_final_without_row_removals() {
+        // Under max coverage and a partial covering target rows are never removed, so the columns
+        // left after the single round of reductions dominate none of each other.
+        let mut rounds = 0;
+        for seed in 1..4u64 {
+            for (cov, w, c, fixed, banned) in problems(seed) {
+                let mut p = CoverProblem::unit(&cov);
+                p.weights = w;
+                p.costs = c;
+                p.fixed = fixed.clone();
+                if !fixed.contains(&(banned as u32)) {
+                    p.allowed[banned] = false;
+                }
+                for goal in [CoverGoal::MaxSites(3), CoverGoal::Need(0.6 * p.max_coverable())] {
+                    let red = Reduced::new(&p, goal);
+                    assert!(!red.full);
+                    assert!(dominated(&red.cols, &red.rows, &red.cost).iter().all(|&d| !d));
+                    // The reduced columns cover the rows they list, and no row is listed twice.
+                    let again = red.rows.merge_identical(&red.weight);
+                    assert_eq!(again.0.len(), red.rows.len());
+                    rounds += usize::from(red.n_cols() < cov.n_sites());
+                }
+            }
+        }
+        // Some problems had columns to drop (otherwise the check above says nothing).
+        assert!(rounds > 20, "only {rounds} problems lost columns");
+    }
+
+    #[test]
+    fn village_lists_are_the_filtered_transpose() {
+        let mut rng = Lcg(7);
+        let cov = instance(&mut rng, 14, 2500.0);
+        let by_village = cov.transpose();
+        let candidate: Vec<bool> = (0..cov.n_sites()).map(|s| s % 3 != 1).collect();
+        let keep: Vec<bool> = (0..cov.n_villages()).map(|v| v % 4 != 2).collect();
+        let lists = village_lists(&cov, &candidate, &keep);
+        assert_eq!(lists.len(), cov.n_villages());
+        for v in 0..cov.n_villages() {
+            let want: Vec<u32> =
+                by_village.villages_of(v).iter().copied().filter(|&s| keep[v] && candidate[s as usize]).collect();
+            assert_eq!(lists.of(v), &want[..], "village {v}");
+        }
+    }
+
+    #[test]
+    fn merging_matches_a_pairwise_reference_on_many_duplicates() {
+        // Short lists over a small alphabet repeat often; the reference compares every pair.
+        let mut rng = Lcg(11);
+        let mut lists = Lists::empty();
+        let mut weight = Vec::new();
+        for _ in 0..400 {
+            let len = (rng.next() * 4.0) as usize;
+            let mut l: Vec<u32> = (0..len).map(|_| (rng.next() * 6.0) as u32).collect();
+            l.sort_unstable();
+            l.dedup();
+            lists.push(l);
+            weight.push((rng.next() * 10.0).round());
+        }
+        let (merged, merged_weight) = lists.merge_identical(&weight);
+        let mut want: Vec<(Vec<u32>, f64)> = Vec::new();
+        for i in 0..lists.len() {
+            let own = lists.of(i);
+            if own.is_empty() {
+                continue;
+            }
+            match want.iter_mut().find(|(l, _)| l == own) {
+                Some((_, w)) => *w += weight[i],
+                None => want.push((own.to_vec(), weight[i])),
+            }
+        }
+        let got: Vec<(Vec<u32>, f64)> = (0..merged.len()).map(|i| (merged.of(i).to_vec(), merged_weight[i])).collect();
+        assert_eq!(got, want);
+        assert!(want.len() < 100, "too few duplicates to test merging: {}", want.len());
     }
 
     #[test]

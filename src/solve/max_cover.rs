@@ -187,7 +187,10 @@ fn solve_max(
                 }
                 Task::Merge(plans, lower) => merged_optimum(problem, &plans, p, lower, &stop, MERGE_WORK, root),
             };
-            let (tree, seen) = rayon::scope(|scope| {
+            // The tree stays on this thread (a scope injected into the pool would wait for a pool
+            // thread to take it, and this one to be woken at the end): the background tasks go to
+            // the pool, and a waiting tree runs the ones nobody has started.
+            let (tree, seen) = rayon::in_place_scope(|scope| {
                 let mut background = Background::new(scope, &work, (value, open.clone()));
                 let (goal, stop) = (CoverGoal::MaxSites(p), Stop::new(deadline, &control));
                 let tree = cover_tree(problem, pre, goal, value, root, TREE_WORK, stop, Some(&mut background));
@@ -422,13 +425,18 @@ fn swap_descent(st: &mut CoverState<'_, '_>, candidates: &[usize], limit: CoverL
     let mut lists: Vec<Vec<(u32, f64)>> = vec![Vec::new(); m];
     let mut stale = vec![false; m];
     let mut rebuild: Vec<usize> = Vec::new();
-    let mut changed: Vec<usize> = candidates.iter().copied().filter(|&s| st.open[s]).collect();
+    let mut changed: Vec<usize> = Vec::new();
     let mut moves = 0u64;
     loop {
         if moves > 0 && stop.reached() {
             return moves;
         }
         changed.extend(fill(st, candidates, limit, &[], usize::MAX));
+        if moves == 0 {
+            // At first every open site's list is built (the others' are empty).
+            changed.clear();
+            rebuild.extend(candidates.iter().copied().filter(|&s| st.open[s]));
+        }
         // Lists to rebuild: the candidate sites sharing a village with a site opened or closed,
         // and those sites (each list depends only on the plan, so the order does not matter).
         for &c in &changed {
