@@ -127,8 +127,9 @@ impl Lists {
     }
 
     /// Drop the empty lists and merge identical ones, adding their weights; the lists left keep
-    /// the order of their first appearance.
-    fn merge_identical(&self, weight: &[f64]) -> (Lists, Vec<f64>) {
+    /// the order of their first appearance. Also returns where each list went (`u32::MAX` for the
+    /// empty ones).
+    fn merge_identical(&self, weight: &[f64]) -> (Lists, Vec<f64>, Vec<u32>) {
         // Open addressing on a hash of each list: a list meets the lists before it with the same
         // hash in its probe sequence, and merges into the first (lowest) one equal to it. The
         // hash sums a mix of each entry (entries are independent, so the sum needs no chain).
@@ -164,13 +165,14 @@ impl Lists {
                     break;
                 }
                 if hk == h && self.of(j as usize) == own {
-                    merged[slot[j as usize] as usize] += weight[i];
+                    slot[i] = slot[j as usize];
+                    merged[slot[i] as usize] += weight[i];
                     break;
                 }
                 k = (k + 1) & (size - 1);
             }
         }
-        (lists, merged)
+        (lists, merged, slot)
     }
 }
 
@@ -225,11 +227,15 @@ fn subset(a: &[u32], b: &[u32]) -> bool {
 /// Lists that another list dominates: `lists[i] ⊆ lists[k]` with `cost[k] ≤ cost[i]`, ties
 /// (equal lists and costs) to the lower index. `cross` is the transposed view, used to find the
 /// candidates `k` through the element of `lists[i]` that appears in fewest lists. The relation is
-/// a strict partial order, so removing every dominated list at once keeps a dominating one.
-fn dominated(lists: &Lists, cross: &Lists, cost: &[f64]) -> Vec<bool> {
+/// a strict partial order, so removing every dominated list at once keeps a dominating one. With
+/// `only`, just the lists it marks are tested (the others are known not to be dominated).
+fn dominated(lists: &Lists, cross: &Lists, cost: &[f64], only: Option<&[bool]>) -> Vec<bool> {
     let sig = signatures(lists);
     let mut out = vec![false; lists.len()];
     for (i, flag) in out.iter_mut().enumerate() {
+        if only.is_some_and(|o| !o[i]) {
+            continue;
+        }
         let own = lists.of(i);
         let Some(&rare) = own.iter().min_by_key(|&&e| cross.of(e as usize).len()) else {
             *flag = true;
@@ -278,6 +284,14 @@ struct Reduced {
 
 impl Reduced {
     fn new(problem: &CoverProblem<'_>, goal: CoverGoal) -> Self {
+        let mut red = Reduced::undominated(problem, goal);
+        red.drop_dominated();
+        red
+    }
+
+    /// The problem before the dominance reductions: its rows merged, the villages no candidate
+    /// reaches (or that fixed sites cover) left out.
+    fn undominated(problem: &CoverProblem<'_>, goal: CoverGoal) -> Self {
         let cov = problem.coverage;
         let w = &problem.weights;
         let fixed = problem.fixed_mask();
@@ -288,7 +302,7 @@ impl Reduced {
         // villages with the same sites merge (they are always covered together).
         let keep: Vec<bool> = (0..cov.n_villages()).map(|v| !by_fixed[v] && w[v] > 0.0).collect();
         let village_cols = village_lists(cov, &candidate, &keep);
-        let (row_sites, weight) = village_cols.merge_identical(w);
+        let (row_sites, weight, _) = village_cols.merge_identical(w);
         let free_weight: f64 = weight.iter().sum();
         let (slots, need) = match goal {
             CoverGoal::MaxSites(p) => (Some(p.saturating_sub(problem.fixed.len())), 0.0),
@@ -318,20 +332,27 @@ impl Reduced {
         let mut red =
             Reduced { rows, cols: Lists::default(), weight, cost, site, slots, need, full, integral, fixed_weight };
         red.cols = red.rows.transpose(red.site.len());
-        red.drop_dominated();
         red
     }
 
     /// Remove dominated columns (and, when every row must be covered, dominated rows), round after
     /// round (each removal can expose more), at most [`DOMINANCE_ROUNDS`] rounds.
+    ///
+    /// After the first round only what changed is tested again: a column that lost no row is not
+    /// dominated now if it was not before (every other column's rows only shrank, and merging rows
+    /// keeps subset relations), and a row contains another only if that other lost a column (no
+    /// two rows are equal once merged). The rounds remove exactly what testing everything would.
     fn drop_dominated(&mut self) {
+        let (mut cols_to_test, mut rows_to_test): (Option<Vec<bool>>, Option<Vec<bool>>) = (None, None);
         for _ in 0..DOMINANCE_ROUNDS {
-            let cols_out = dominated(&self.cols, &self.rows, &self.cost);
-            let rows_out = if self.full { self.supersets() } else { vec![false; self.rows.len()] };
+            let cols_out = dominated(&self.cols, &self.rows, &self.cost, cols_to_test.as_deref());
+            let rows_out =
+                if self.full { self.supersets(rows_to_test.as_deref()) } else { vec![false; self.rows.len()] };
             if !cols_out.iter().any(|&d| d) && !rows_out.iter().any(|&d| d) {
                 return;
             }
-            self.retain(&cols_out, &rows_out);
+            let (cols_changed, rows_changed) = self.retain(&cols_out, &rows_out);
+            (cols_to_test, rows_to_test) = (Some(cols_changed), Some(rows_changed));
             if !self.full {
                 // Without row removals, one round is final: retaining drops columns and merges rows
                 // whose lists became equal, which keeps every subset relation (and order) among the
@@ -342,35 +363,41 @@ impl Reduced {
     }
 
     /// Rows whose column list contains another row's list (of equal lists, the lower index
-    /// stays): covering the smaller row covers them.
-    fn supersets(&self) -> Vec<bool> {
-        // Rows grouped by their first (lowest) column.
-        let firsts = Lists {
-            off: (0..=self.rows.len()).collect(),
-            idx: (0..self.rows.len()).map(|r| self.rows.of(r)[0]).collect(),
-        };
-        let by_first = firsts.transpose(self.n_cols());
+    /// stays): covering the smaller row covers them. With `only`, just the rows inside which a row
+    /// it marks lies (the others are known to contain none).
+    fn supersets(&self, only: Option<&[bool]>) -> Vec<bool> {
         let sig = signatures(&self.rows);
         let mut out = vec![false; self.rows.len()];
-        for (r, flag) in out.iter_mut().enumerate() {
-            let own = self.rows.of(r);
-            // A row inside `own` has its first column in `own`.
-            *flag = own.iter().any(|&c| {
-                by_first.of(c as usize).iter().any(|&q| {
-                    let q = q as usize;
-                    let other = self.rows.of(q);
-                    q != r
-                        && other.len() <= own.len()
-                        && (other.len() < own.len() || q < r)
-                        && sig[q] & !sig[r] == 0
-                        && subset(other, own)
-                })
-            });
+        for q in (0..self.rows.len()).filter(|&q| only.is_none_or(|o| o[q])) {
+            let own = self.rows.of(q);
+            // A row containing `own` contains its column that is in fewest rows.
+            let Some(&rare) = own.iter().min_by_key(|&&c| self.cols.of(c as usize).len()) else { continue };
+            for &r in self.cols.of(rare as usize) {
+                let r = r as usize;
+                let other = self.rows.of(r);
+                if !out[r]
+                    && r != q
+                    && own.len() <= other.len()
+                    && (own.len() < other.len() || q < r)
+                    && sig[q] & !sig[r] == 0
+                    && subset(own, other)
+                {
+                    out[r] = true;
+                }
+            }
         }
         out
     }
 
-    fn retain(&mut self, cols_out: &[bool], rows_out: &[bool]) {
+    /// Drop the columns and rows marked out, merge the rows left equal, and return which columns
+    /// lost a row and which rows lost a column (in the new numbering).
+    fn retain(&mut self, cols_out: &[bool], rows_out: &[bool]) -> (Vec<bool>, Vec<bool>) {
+        let mut col_lost = vec![false; self.site.len()];
+        for r in (0..self.rows.len()).filter(|&r| rows_out[r]) {
+            for &c in self.rows.of(r) {
+                col_lost[c as usize] = true;
+            }
+        }
         let mut new_col = vec![u32::MAX; self.site.len()];
         let mut site = Vec::new();
         let mut cost = Vec::new();
@@ -382,12 +409,22 @@ impl Reduced {
             }
         }
         // Rows left with the same columns merge again.
-        let mut kept = Lists::empty();
+        let mut kept =
+            Lists { off: Vec::with_capacity(self.rows.len() + 1), idx: Vec::with_capacity(self.rows.idx.len()) };
+        kept.off.push(0);
+        let mut row_lost = vec![false; self.rows.len()];
         for r in 0..self.rows.len() {
             let out = rows_out[r];
-            kept.push(self.rows.of(r).iter().filter(|&&c| !out && !cols_out[c as usize]).map(|&c| new_col[c as usize]));
+            let list = self.rows.of(r);
+            kept.push(list.iter().filter(|&&c| !out && !cols_out[c as usize]).map(|&c| new_col[c as usize]));
+            row_lost[r] = !out && kept.of(r).len() < list.len();
         }
-        let (lists, weight) = kept.merge_identical(&self.weight);
+        let (lists, weight, slot) = kept.merge_identical(&self.weight);
+        let mut rows_changed = vec![false; lists.len()];
+        for r in (0..row_lost.len()).filter(|&r| row_lost[r] && slot[r] != u32::MAX) {
+            rows_changed[slot[r] as usize] = true;
+        }
+        let cols_changed = (0..col_lost.len()).filter(|&c| !cols_out[c]).map(|c| col_lost[c]).collect();
         self.rows = lists;
         self.weight = weight;
         if self.full {
@@ -397,6 +434,7 @@ impl Reduced {
         self.site = site;
         self.cost = cost;
         self.cols = self.rows.transpose(self.site.len());
+        (cols_changed, rows_changed)
     }
 
     fn n_cols(&self) -> usize {
@@ -1460,7 +1498,7 @@ mod tests {
                 for goal in [CoverGoal::MaxSites(3), CoverGoal::Need(0.6 * p.max_coverable())] {
                     let red = Reduced::new(&p, goal);
                     assert!(!red.full);
-                    assert!(dominated(&red.cols, &red.rows, &red.cost).iter().all(|&d| !d));
+                    assert!(dominated(&red.cols, &red.rows, &red.cost, None).iter().all(|&d| !d));
                     // The reduced columns cover the rows they list, and no row is listed twice.
                     let again = red.rows.merge_identical(&red.weight);
                     assert_eq!(again.0.len(), red.rows.len());
@@ -1470,6 +1508,71 @@ mod tests {
         }
         // Some problems had columns to drop (otherwise the check above says nothing).
         assert!(rounds > 20, "only {rounds} problems lost columns");
+    }
+
+    /// Dominance rounds that test every column and row against every other, by brute force.
+    fn drop_dominated_by_brute_force(red: &mut Reduced) {
+        for _ in 0..DOMINANCE_ROUNDS {
+            let (cols, rows) = (&red.cols, &red.rows);
+            let cols_out: Vec<bool> = (0..cols.len())
+                .map(|i| {
+                    let own = cols.of(i);
+                    own.is_empty()
+                        || (0..cols.len()).any(|k| {
+                            let other = cols.of(k);
+                            k != i
+                                && subset(own, other)
+                                && red.cost[k] <= red.cost[i]
+                                && (red.cost[k] < red.cost[i] || other.len() > own.len() || k < i)
+                        })
+                })
+                .collect();
+            let rows_out: Vec<bool> = (0..rows.len())
+                .map(|r| {
+                    let own = rows.of(r);
+                    red.full
+                        && (0..rows.len()).any(|q| {
+                            let other = rows.of(q);
+                            q != r && subset(other, own) && (other.len() < own.len() || q < r)
+                        })
+                })
+                .collect();
+            if !cols_out.iter().any(|&d| d) && !rows_out.iter().any(|&d| d) {
+                return;
+            }
+            red.retain(&cols_out, &rows_out);
+        }
+    }
+
+    #[test]
+    fn dominance_rounds_test_only_what_changed_and_remove_the_same() {
+        let mut reduced_rows = 0;
+        for seed in 1..4u64 {
+            for (cov, w, c, fixed, banned) in problems(seed) {
+                let mut p = CoverProblem::unit(&cov);
+                p.weights = w;
+                p.costs = c;
+                p.fixed = fixed.clone();
+                if !fixed.contains(&(banned as u32)) {
+                    p.allowed[banned] = false;
+                }
+                let total = p.max_coverable();
+                for goal in [CoverGoal::Need(total), CoverGoal::Need(0.8 * total), CoverGoal::MaxSites(3)] {
+                    let mut fast = Reduced::undominated(&p, goal);
+                    let mut slow = Reduced::undominated(&p, goal);
+                    let rows_before = fast.rows.len();
+                    fast.drop_dominated();
+                    drop_dominated_by_brute_force(&mut slow);
+                    assert_eq!(
+                        (&fast.site, &fast.rows.off, &fast.rows.idx),
+                        (&slow.site, &slow.rows.off, &slow.rows.idx)
+                    );
+                    assert_eq!((&fast.weight, fast.need), (&slow.weight, slow.need));
+                    reduced_rows += usize::from(fast.rows.len() < rows_before);
+                }
+            }
+        }
+        assert!(reduced_rows > 10, "only {reduced_rows} problems lost rows");
     }
 
     #[test]
@@ -1502,7 +1605,7 @@ mod tests {
             lists.push(l);
             weight.push((rng.next() * 10.0).round());
         }
-        let (merged, merged_weight) = lists.merge_identical(&weight);
+        let (merged, merged_weight, slot) = lists.merge_identical(&weight);
         let mut want: Vec<(Vec<u32>, f64)> = Vec::new();
         for i in 0..lists.len() {
             let own = lists.of(i);
@@ -1516,6 +1619,12 @@ mod tests {
         }
         let got: Vec<(Vec<u32>, f64)> = (0..merged.len()).map(|i| (merged.of(i).to_vec(), merged_weight[i])).collect();
         assert_eq!(got, want);
+        for i in 0..lists.len() {
+            match lists.of(i) {
+                [] => assert_eq!(slot[i], u32::MAX),
+                own => assert_eq!(merged.of(slot[i] as usize), own),
+            }
+        }
         assert!(want.len() < 100, "too few duplicates to test merging: {}", want.len());
     }
 
@@ -1525,7 +1634,8 @@ mod tests {
         for l in [vec![1u32, 3], vec![], vec![0, 2], vec![1, 3], vec![1], vec![0, 2], vec![1, 3]] {
             lists.push(l);
         }
-        let (merged, weight) = lists.merge_identical(&[1.0, 5.0, 2.0, 3.0, 4.0, 6.0, 0.5]);
+        let (merged, weight, slot) = lists.merge_identical(&[1.0, 5.0, 2.0, 3.0, 4.0, 6.0, 0.5]);
+        assert_eq!(slot, vec![0, u32::MAX, 1, 0, 2, 1, 0]);
         let got: Vec<Vec<u32>> = (0..merged.len()).map(|i| merged.of(i).to_vec()).collect();
         assert_eq!(got, vec![vec![1, 3], vec![0, 2], vec![1]]);
         assert_eq!(weight, vec![4.5, 8.0, 4.0]);
