@@ -1306,6 +1306,19 @@ mod tests {
     /// Coverage, weights, costs, fixed sites and a forbidden site.
     type Case = (Coverage, Vec<f64>, Vec<f64>, Vec<u32>, usize);
 
+    /// The problem of a case (its forbidden site allowed when it is also fixed).
+    fn problem_of(case: &Case) -> CoverProblem<'_> {
+        let (cov, w, c, fixed, banned) = case;
+        let mut p = CoverProblem::unit(cov);
+        p.weights = w.clone();
+        p.costs = c.clone();
+        p.fixed = fixed.clone();
+        if !fixed.contains(&(*banned as u32)) {
+            p.allowed[*banned] = false;
+        }
+        p
+    }
+
     fn problems(seed: u64) -> Vec<Case> {
         let mut rng = Lcg(seed);
         (0..30)
@@ -1329,14 +1342,8 @@ mod tests {
     fn finished_tree_is_the_enumerated_optimum_and_a_capped_tree_keeps_a_valid_bound() {
         let mut finished = 0;
         for seed in 1..4u64 {
-            for (cov, w, c, fixed, banned) in problems(seed) {
-                let mut p = CoverProblem::unit(&cov);
-                p.weights = w;
-                p.costs = c;
-                p.fixed = fixed.clone();
-                if !fixed.contains(&(banned as u32)) {
-                    p.allowed[banned] = false;
-                }
+            for case in problems(seed) {
+                let (p, fixed) = (problem_of(&case), &case.3);
                 let total = p.max_coverable();
                 for goal in [
                     CoverGoal::MaxSites(2),
@@ -1347,7 +1354,7 @@ mod tests {
                     let opt = brute(&p, goal);
                     // A weak incumbent (the fixed sites alone, or an unbounded cost) and a strong one.
                     let weak = match goal {
-                        CoverGoal::MaxSites(_) => covered(&p, &fixed),
+                        CoverGoal::MaxSites(_) => covered(&p, fixed),
                         CoverGoal::Need(_) => f64::INFINITY,
                     };
                     for (incumbent, root) in [
@@ -1487,14 +1494,8 @@ mod tests {
         // left after the single round of reductions dominate none of each other.
         let mut rounds = 0;
         for seed in 1..4u64 {
-            for (cov, w, c, fixed, banned) in problems(seed) {
-                let mut p = CoverProblem::unit(&cov);
-                p.weights = w;
-                p.costs = c;
-                p.fixed = fixed.clone();
-                if !fixed.contains(&(banned as u32)) {
-                    p.allowed[banned] = false;
-                }
+            for case in problems(seed) {
+                let (p, cov) = (problem_of(&case), &case.0);
                 for goal in [CoverGoal::MaxSites(3), CoverGoal::Need(0.6 * p.max_coverable())] {
                     let red = Reduced::new(&p, goal);
                     assert!(!red.full);
@@ -1548,14 +1549,8 @@ mod tests {
     fn dominance_rounds_test_only_what_changed_and_remove_the_same() {
         let mut reduced_rows = 0;
         for seed in 1..4u64 {
-            for (cov, w, c, fixed, banned) in problems(seed) {
-                let mut p = CoverProblem::unit(&cov);
-                p.weights = w;
-                p.costs = c;
-                p.fixed = fixed.clone();
-                if !fixed.contains(&(banned as u32)) {
-                    p.allowed[banned] = false;
-                }
+            for case in problems(seed) {
+                let p = problem_of(&case);
                 let total = p.max_coverable();
                 for goal in [CoverGoal::Need(total), CoverGoal::Need(0.8 * total), CoverGoal::MaxSites(3)] {
                     let mut fast = Reduced::undominated(&p, goal);
