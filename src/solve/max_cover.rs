@@ -301,7 +301,7 @@ fn solve_max(
     // The early merge's plan, when it beats everything else (as when the time limit cut the rest
     // short); it fed no search, so that the rest is the same with it or without.
     let open = match early_plan {
-        Some((v, o)) if v > problem.covered_weight(&open) => o,
+        Some((_, o)) if problem.covered_weight(&o) > problem.covered_weight(&open) => o,
         _ => open,
     };
     // Recompute the objective from scratch so that it carries no incremental rounding.
@@ -727,9 +727,9 @@ impl Merge {
 /// in, whichever thread finishes the last, and is due [`MERGE_DUE`] points after the last of them.
 /// An early merge of the first [`EARLY_POOL`] plans never counts in the tree (so the search is
 /// the same with it or without): its plan is taken after the tree, for when the time limit cuts
-/// the rest short. Waiting for a task nobody has started runs it on the waiting thread, which also takes on other
-/// unstarted tasks meanwhile, so results and the points where they count are the same at any
-/// thread count, one included.
+/// the rest short. Waiting for a task nobody has started runs it on the waiting thread, which
+/// also takes on other unstarted tasks meanwhile, so results and the points where they count are
+/// the same at any thread count, one included.
 struct Background<'s, 'scope> {
     scope: &'s rayon::Scope<'scope>,
     work: Work<'scope>,
@@ -747,7 +747,7 @@ struct Background<'s, 'scope> {
     /// Every plan collected.
     seen: Vec<Vec<u32>>,
     /// The greedy's plan and the plan of the swap descent from it.
-    descended: Option<(Vec<u32>, Plan)>,
+    descended: (Vec<u32>, Plan),
 }
 
 impl<'s, 'scope> Background<'s, 'scope> {
@@ -791,7 +791,7 @@ impl<'s, 'scope> Background<'s, 'scope> {
             early_job: None,
             submitted: 0,
             seen: Vec::new(),
-            descended: Some((greedy, start)),
+            descended: (greedy, start),
         }
     }
 }
@@ -801,23 +801,21 @@ impl Polisher for Background<'_, '_> {
         self.submitted += 1;
         let feeds: Vec<(Arc<Merge>, usize)> =
             self.merge.iter().chain(&self.early).map(|m| (m.clone(), self.submitted)).collect();
-        let job = match &self.descended {
+        let (greedy, descended) = &self.descended;
+        let job = if *greedy == sites {
             // The greedy's plan again (the first completion, at prices proportional to the
             // weights, usually is): its polish is the descent already done.
-            Some((from, plan)) if *from == sites => {
-                let job = Job::new(None, Vec::new());
-                let _ = job.result.set(Some(plan.clone()));
-                for (merge, place) in feeds {
-                    merge.deliver(place, Some(plan.clone()), self.work, self.scope);
-                }
-                job
+            let job = Job::new(None, Vec::new());
+            let _ = job.result.set(Some(descended.clone()));
+            for (merge, place) in feeds {
+                merge.deliver(place, Some(descended.clone()), self.work, self.scope);
             }
-            _ => {
-                let job = Job::new(Some(Task::Polish(sites)), feeds);
-                let (theirs, work) = (job.clone(), self.work);
-                self.scope.spawn(move |scope| theirs.run(work, scope));
-                job
-            }
+            job
+        } else {
+            let job = Job::new(Some(Task::Polish(sites)), feeds);
+            let (theirs, work) = (job.clone(), self.work);
+            self.scope.spawn(move |scope| theirs.run(work, scope));
+            job
         };
         let due = self.round + POLISH_DUE;
         self.jobs.push((due, job));
