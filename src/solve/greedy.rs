@@ -168,13 +168,11 @@ pub fn target_coverage(problem: &CoverProblem<'_>, share: f64, options: &SolveOp
                 let objective = problem.opening_cost(&open);
                 let timed_out = sub.status == super::Status::TimeLimit;
                 let sol = Solution::certify(open, objective, sub.bound.min(objective), Sense::Minimize, timed_out);
-                return Ok(sol.served_nearest(cov, sub.iterations, start));
+                return Ok(Solution { iterations: sub.iterations, ..sol }.served_nearest(cov, start));
             }
         }
     }
-    let sol = solve_target(problem, need, options, start, None)?;
-    let iterations = sol.iterations;
-    Ok(sol.served_nearest(cov, iterations, start))
+    Ok(solve_target(problem, need, options, start, None)?.served_nearest(cov, start))
 }
 
 /// [`target_coverage`] for a weight `need` to cover (checked), the clock started at `start`;

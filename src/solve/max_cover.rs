@@ -113,13 +113,11 @@ pub fn max_coverage(problem: &CoverProblem<'_>, limit: CoverLimit, options: &Sol
                 let bound = objective - sub.objective + sub.bound;
                 let timed_out = sub.status == super::Status::TimeLimit;
                 let sol = Solution::certify(open, objective, bound.max(objective), Sense::Maximize, timed_out);
-                return Ok(sol.served_nearest(cov, sub.iterations, start));
+                return Ok(Solution { iterations: sub.iterations, ..sol }.served_nearest(cov, start));
             }
         }
     }
-    let sol = solve_max(problem, limit, options, start, None)?;
-    let iterations = sol.iterations;
-    Ok(sol.served_nearest(cov, iterations, start))
+    Ok(solve_max(problem, limit, options, start, None)?.served_nearest(cov, start))
 }
 
 /// [`max_coverage`] on a checked problem, the clock started at `start`; `pre` is the presolve

@@ -156,18 +156,12 @@ impl Solution {
     }
 
     /// Finish a covering solution: each village served by its nearest open site (unserved when
-    /// none covers it), the iterations, and the seconds since `start`.
-    pub(crate) fn served_nearest(
-        mut self,
-        coverage: &crate::coverage::Coverage,
-        iterations: u64,
-        start: std::time::Instant,
-    ) -> Self {
+    /// none covers it), and the seconds since `start`.
+    pub(crate) fn served_nearest(mut self, coverage: &crate::coverage::Coverage, start: std::time::Instant) -> Self {
         self.assignment = crate::group::assign_nearest(coverage, &self.open)
             .into_iter()
             .map(|a| a.map(|(k, _)| self.open[k as usize]))
             .collect();
-        self.iterations = iterations;
         self.seconds = start.elapsed().as_secs_f64();
         self
     }
